@@ -1,0 +1,27 @@
+package io.lrpipeline.events;
+
+import java.util.List;
+import java.util.Map;
+
+/** The topics of the contract, with the configs they are created with. Every record is keyed by run id. */
+public final class Topics {
+    public static final String COMMANDS = "lr.commands";
+    public static final String COMMANDS_REJECTED = "lr.commands.rejected";
+    public static final String STATE = "lr.state";
+    public static final String LR_EVENTS = "lr.events";
+    public static final String TRAINING_METRICS = "training.metrics";
+
+    /** A topic and the configs it must be created with. */
+    public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
+
+    /** All topics of the contract. {@code lr.state} is compacted with small segments: compaction only touches closed segments. */
+    public static final List<TopicSpec> ALL = List.of(
+            new TopicSpec(COMMANDS, 3, Map.of("cleanup.policy", "delete", "retention.ms", "604800000")),
+            new TopicSpec(COMMANDS_REJECTED, 3, Map.of("cleanup.policy", "delete")),
+            new TopicSpec(STATE, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
+                    "min.cleanable.dirty.ratio", "0.1")),
+            new TopicSpec(LR_EVENTS, 3, Map.of("cleanup.policy", "delete")),
+            new TopicSpec(TRAINING_METRICS, 3, Map.of("cleanup.policy", "delete")));
+
+    private Topics() {}
+}

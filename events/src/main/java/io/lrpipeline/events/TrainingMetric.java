@@ -1,0 +1,94 @@
+package io.lrpipeline.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * What a trainer reports on {@link Topics#TRAINING_METRICS}, keyed by run id. The JSON carries a
+ * {@code type} field naming the record.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = TrainingMetric.WorkerJoined.class, name = "worker-joined"),
+    @JsonSubTypes.Type(value = TrainingMetric.EpochStarted.class, name = "epoch-started"),
+    @JsonSubTypes.Type(value = TrainingMetric.IterationCompleted.class, name = "iteration-completed"),
+    @JsonSubTypes.Type(value = TrainingMetric.EpochEnded.class, name = "epoch-ended"),
+    @JsonSubTypes.Type(value = TrainingMetric.WorkerFinished.class, name = "worker-finished")
+})
+public sealed interface TrainingMetric extends Versioned {
+    String runId();
+
+    String workerId();
+
+    Instant at();
+
+    /** Where the learning rate a trainer applied came from. */
+    enum RateSource {
+        /** An {@link LearningRateChanged} event from the scheduler. */
+        SCHEDULER,
+        /** The scheduler did not answer in time; computed from the last schedule the trainer had. */
+        FALLBACK
+    }
+
+    /** A worker is up and about to train {@code epochs} epochs as one of {@code workers} workers. */
+    record WorkerJoined(String runId, String workerId, int workers, int epochs, Instant at) implements TrainingMetric {
+        public WorkerJoined {
+            Validation.requireId("runId", runId);
+            Validation.requireId("workerId", workerId);
+        }
+    }
+
+    /** The worker applied {@code learningRate} before iteration {@code appliedAtIteration} and starts the epoch. */
+    record EpochStarted(
+            String runId,
+            String workerId,
+            int epoch,
+            double learningRate,
+            long scheduleVersion,
+            RateSource source,
+            String lrEventId,
+            long appliedAtIteration,
+            Instant at) implements TrainingMetric {
+        public EpochStarted {
+            Validation.requireId("runId", runId);
+            Validation.requireId("workerId", workerId);
+            Validation.requireEpoch(epoch);
+        }
+    }
+
+    /** One optimizer step: its loss and the worker's global iteration counter. */
+    record IterationCompleted(String runId, String workerId, int epoch, long iteration, double loss, Instant at)
+            implements TrainingMetric {
+        public IterationCompleted {
+            Validation.requireId("runId", runId);
+            Validation.requireId("workerId", workerId);
+        }
+    }
+
+    /** The epoch is over: its mean loss, held-out accuracy and training throughput. */
+    record EpochEnded(
+            String runId,
+            String workerId,
+            int epoch,
+            long iterations,
+            double loss,
+            double accuracy,
+            double imagesPerSecond,
+            double learningRate,
+            Instant at) implements TrainingMetric {
+        public EpochEnded {
+            Validation.requireId("runId", runId);
+            Validation.requireId("workerId", workerId);
+            Validation.requireEpoch(epoch);
+        }
+    }
+
+    /** The worker trained all its epochs and is leaving. */
+    record WorkerFinished(String runId, String workerId, int epochs, Instant at) implements TrainingMetric {
+        public WorkerFinished {
+            Validation.requireId("runId", runId);
+            Validation.requireId("workerId", workerId);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.lrpipeline.events.schedule;
+
+/** The same rate for every epoch. */
+public record Constant(double rate) implements Schedule {
+    @Override
+    public double at(int epoch) {
+        return rate;
+    }
+}

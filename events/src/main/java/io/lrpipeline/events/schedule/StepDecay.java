@@ -1,0 +1,22 @@
+package io.lrpipeline.events.schedule;
+
+/**
+ * {@code initial · factor^floor((epoch + offset) / every)}. With offset 0 the rate drops after every
+ * {@code every} epochs (the Inception-v4 paper, TF-slim, DL4J's {@code StepSchedule}); with offset 1
+ * and every 2 it is the seed's Keras {@code LearningRateScheduler}, whose first drop comes after one epoch.
+ */
+public record StepDecay(double initial, double factor, int every, int offset) implements Schedule {
+    public StepDecay {
+        if (every < 1) {
+            throw new IllegalArgumentException("every must be >= 1, was " + every);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, was " + offset);
+        }
+    }
+
+    @Override
+    public double at(int epoch) {
+        return initial * Math.pow(factor, Math.floorDiv(epoch + offset, every));
+    }
+}

@@ -1,0 +1,83 @@
+package io.lrpipeline.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.RateSource;
+import io.lrpipeline.events.schedule.Presets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+    private static final Instant AT = Instant.parse("2026-11-24T12:00:00.123456Z");
+
+    @Test
+    void learningRateEventSurvivesRoundTripExactly() {
+        LearningRateChanged event = new LearningRateChanged("e-1", "run-a", 3, 0.039762, 2, "step-decay", AT);
+
+        String json = EventJson.write(event);
+
+        assertThat(json).contains("\"schemaVersion\":1").contains("\"learningRate\":0.039762");
+        assertThat(EventJson.read(json, LearningRateChanged.class)).isEqualTo(event);
+    }
+
+    @Test
+    void trainingMetricRoundTripKeepsItsType() {
+        TrainingMetric metric = new EpochStarted("run-a", "worker-1", 2, 0.0423, 1, RateSource.SCHEDULER, "e-7", 40, AT);
+
+        String json = EventJson.write(metric);
+
+        assertThat(json).contains("\"type\":\"epoch-started\"");
+        assertThat(EventJson.read(json, TrainingMetric.class)).isEqualTo(metric);
+    }
+
+    @Test
+    void runStateRoundTripKeepsTheSpec() {
+        RunState state = new RunState("run-a", Presets.named(Presets.INCEPTION_V4), 1, AT);
+
+        assertThat(EventJson.read(EventJson.write(state), RunState.class)).isEqualTo(state);
+    }
+
+    @Test
+    void ignoresFieldsItDoesNotKnow() {
+        String json = EventJson.write(new LearningRateChanged("e-1", "run-a", 0, 0.045, 1, "", AT));
+
+        String newer = json.replace("{", "{\"priority\":\"high\",");
+
+        assertThat(EventJson.read(newer, LearningRateChanged.class).learningRate()).isEqualTo(0.045);
+    }
+
+    @Test
+    void rejectsMalformedJsonWithAReason() {
+        assertThatThrownBy(() -> EventJson.read("{\"runId\": ", LearningRateChanged.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("not a valid LearningRateChanged");
+    }
+
+    @Test
+    void rejectsNegativeLearningRate() {
+        String json = EventJson.write(new LearningRateChanged("e-1", "run-a", 0, 0.045, 1, "", AT))
+                .replace("0.045", "-0.1");
+
+        assertThatThrownBy(() -> EventJson.read(json, LearningRateChanged.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("learningRate must be finite, > 0");
+    }
+
+    @Test
+    void rejectsMissingRunId() {
+        assertThatThrownBy(() -> EventJson.read(
+                        "{\"eventId\":\"e\",\"epoch\":0,\"learningRate\":0.1,\"scheduleVersion\":1,\"issuedAt\":\"2026-01-01T00:00:00Z\"}",
+                        LearningRateChanged.class))
+                .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void rejectsOversizedPayloadBeforeParsing() {
+        String huge = "{\"reason\":\"" + "x".repeat(EventJson.MAX_PAYLOAD_CHARS) + "\"}";
+
+        assertThatThrownBy(() -> EventJson.read(huge, LearningRateChanged.class))
+                .hasMessageContaining("more than " + EventJson.MAX_PAYLOAD_CHARS);
+    }
+}
