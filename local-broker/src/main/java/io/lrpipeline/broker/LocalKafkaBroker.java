@@ -1,0 +1,138 @@
+package io.lrpipeline.broker;
+
+import io.lrpipeline.events.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), running in
+ * this JVM from the Maven Central jars. Used by the local run and by the integration tests.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private boolean closed;
+
+    private LocalKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Formats {@code dataDir} as a fresh single-node cluster and starts the broker on free loopback ports. */
+    public static LocalKafkaBroker start(Path dataDir) {
+        return start(dataDir, freePort());
+    }
+
+    /** As {@link #start(Path)}, with the client listener on {@code port}. */
+    public static LocalKafkaBroker start(Path dataDir, int port) {
+        int controllerPort = freePort();
+        Properties config = serverConfig(dataDir, port, controllerPort);
+        format(dataDir, config);
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+        server.startup();
+        return new LocalKafkaBroker(server, "127.0.0.1:" + port);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Creates every topic of the contract ({@link Topics#ALL}) with its configs; existing topics are left alone. */
+    public void createContractTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            for (Topics.TopicSpec topic : Topics.ALL) {
+                NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs());
+                try {
+                    admin.createTopics(List.of(newTopic)).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** Stops the broker and waits for it; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static Properties serverConfig(Path dataDir, int port, int controllerPort) {
+        Properties config = new Properties();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        config.put("log.dirs", dataDir.toAbsolutePath().toString());
+        config.put("num.partitions", "3");
+        // One node: every internal topic has one replica, and consumer groups form without delay.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "3");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        return config;
+    }
+
+    /** Runs the same code as {@code kafka-storage.sh format --standalone}, without its System.exit. */
+    private static void format(Path dataDir, Properties config) {
+        try {
+            Files.createDirectories(dataDir);
+            Path file = dataDir.resolve("server.properties");
+            try (Writer writer = Files.newBufferedWriter(file)) {
+                config.store(writer, "lr-pipeline local broker");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            // --cluster-id=ID in one word: a random id may start with '-'.
+            String[] args = {"format", "--config", file.toString(), "--cluster-id=" + Uuid.randomUuid(), "--standalone"};
+            int status = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (status != 0) {
+                throw new IllegalStateException("formatting " + dataDir + " failed: " + output.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
