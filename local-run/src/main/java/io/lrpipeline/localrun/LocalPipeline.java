@@ -1,0 +1,227 @@
+package io.lrpipeline.localrun;
+
+import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.schedule.Presets;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole pipeline on one machine: a real KRaft broker in this JVM, and the scheduler, the log-sink and
+ * the trainers as child JVMs started from the built modules. Stops by itself after the last epoch,
+ * prints a per-epoch summary and the TensorBoard command; Ctrl-C stops everything it started.
+ */
+@Command(name = "lr-pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs broker, scheduler, log-sink and trainers locally on Fashion-MNIST.")
+public final class LocalPipeline implements Callable<Integer> {
+    private static final Duration STARTUP = Duration.ofMinutes(3);
+    private static final String SCHEDULER_GROUP = "lr-scheduler";
+    private static final String SINK_GROUP = "log-sink";
+
+    @Option(names = "--epochs", defaultValue = "${env:EPOCHS:-6}", description = "Epochs to train (env EPOCHS; default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}", description = "Trainer workers (env WORKERS; default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-192}",
+            description = "Images per epoch per worker (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
+    int samplesPerEpoch;
+
+    @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-16}", description = "Mini-batch size (env BATCH_SIZE; default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--width", defaultValue = "${env:MODEL_WIDTH:-0.125}",
+            description = "Inception-v4 width multiplier, (0, 1] (env MODEL_WIDTH; default ${DEFAULT-VALUE}).")
+    double width;
+
+    @Option(names = "--input-size", defaultValue = "${env:INPUT_SIZE:-75}",
+            description = "Input side in pixels, >= 75 (env INPUT_SIZE; default ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Option(names = "--eval-samples", defaultValue = "${env:EVAL_SAMPLES:-200}",
+            description = "Test images scored after each epoch (env EVAL_SAMPLES; default ${DEFAULT-VALUE}).")
+    int evalSamples;
+
+    @Option(names = "--schedule", defaultValue = "${env:SCHEDULE:-inception-v4}",
+            description = "Schedule preset: inception-v4 (the paper) or keras-step-decay (the seed) (env SCHEDULE; default ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--run-id", defaultValue = "${env:RUN_ID}", description = "Run id (env RUN_ID; default run-<date>-<time>).")
+    String runId;
+
+    @Option(names = "--logdir", defaultValue = "${env:LOGDIR:-runs}", description = "TensorBoard log directory (env LOGDIR; default ${DEFAULT-VALUE}).")
+    Path logDir;
+
+    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-/usr/share/datasets/fashion-mnist}",
+            description = "Fashion-MNIST *-ubyte.gz files (env DATA_DIR; default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--home", defaultValue = "${env:LR_PIPELINE_HOME:-.}", description = "Repository root with the built modules (default: current directory).")
+    Path home;
+
+    @Option(names = "--quiet", description = "Show only the trainers' progress lines and errors of the services.")
+    boolean quiet;
+
+    private final PrintStream console;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private LocalKafkaBroker broker;
+    private Path brokerDir;
+
+    public LocalPipeline() {
+        this(System.out);
+    }
+
+    LocalPipeline(PrintStream console) {
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LocalPipeline()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Presets.named(schedule);
+        String run = runId != null ? runId : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path logs = logDir.toAbsolutePath().normalize();
+        ServiceLayout layout = ServiceLayout.of(home.toAbsolutePath().normalize());
+        Thread stopper = new Thread(this::stopEverything, "lr-pipeline-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            return runPipeline(run, logs, layout);
+        } finally {
+            stopEverything();
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        }
+    }
+
+    private int runPipeline(String run, Path logs, ServiceLayout layout) throws Exception {
+        console.printf("lr-pipeline: run %s, %d workers × %d epochs × %d images, Inception-v4 width %s at %d×%d, schedule %s%n",
+                run, workers, epochs, samplesPerEpoch, width, inputSize, inputSize, schedule);
+        brokerDir = Files.createTempDirectory("lr-pipeline-kafka");
+        broker = LocalKafkaBroker.start(brokerDir);
+        broker.createContractTopics();
+        String bootstrap = broker.bootstrapServers();
+        console.println("kafka: KRaft broker up at " + bootstrap + ", topics " + Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroups groups = new ConsumerGroups(admin);
+            ServiceProcess scheduler = startService("scheduler", layout.scheduler(), Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                    "QUARKUS_HTTP_PORT", String.valueOf(freePort()),
+                    "SCHEDULER_DEFAULT_SCHEDULE", schedule));
+            ServiceProcess sink = startService("log-sink", layout.logSink(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString())), Map.of());
+            if (!groups.awaitAssigned(SCHEDULER_GROUP, STARTUP, scheduler::isAlive)) {
+                console.println("lr-pipeline: the scheduler did not start consuming within " + STARTUP.toMinutes() + " minutes; stopping.");
+                return 1;
+            }
+            console.println("scheduler: consuming training.metrics");
+
+            RunSummary summary = new RunSummary(bootstrap, run);
+            summary.start();
+            List<ServiceProcess> trainers = new ArrayList<>();
+            for (int worker = 0; worker < workers; worker++) {
+                trainers.add(startService("worker-" + worker, layout.trainer(trainerArguments(run, worker, bootstrap)),
+                        Map.of("OMP_WAIT_POLICY", "PASSIVE")));
+            }
+            int failed = 0;
+            for (ServiceProcess trainer : trainers) {
+                if (trainer.waitFor() != 0) {
+                    console.println("lr-pipeline: " + trainer.name() + " failed");
+                    failed++;
+                }
+            }
+            if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
+                console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
+            }
+            sink.stop(Duration.ofSeconds(20));
+            summary.shutdown();
+            summary.print(console);
+            console.println();
+            console.println("TensorBoard event files are in " + logs.resolve(run));
+            console.println("View them with:");
+            console.println("  tensorboard --logdir " + logs);
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    private List<String> trainerArguments(String run, int worker, String bootstrap) {
+        return List.of(
+                "--bootstrap-servers", bootstrap,
+                "--run-id", run,
+                "--worker-index", String.valueOf(worker),
+                "--workers", String.valueOf(workers),
+                "--epochs", String.valueOf(epochs),
+                "--samples-per-epoch", String.valueOf(samplesPerEpoch),
+                "--batch-size", String.valueOf(batchSize),
+                "--width", String.valueOf(width),
+                "--input-size", String.valueOf(inputSize),
+                "--eval-samples", String.valueOf(evalSamples),
+                "--data-dir", dataDir.toAbsolutePath().toString(),
+                "--fallback-schedule", schedule);
+    }
+
+    private ServiceProcess startService(String name, List<String> command, Map<String, String> environment) {
+        ServiceProcess service = ServiceProcess.start(name, command, environment, home, console, this::worthShowing);
+        synchronized (services) {
+            services.add(service);
+        }
+        return service;
+    }
+
+    /** Progress, warnings and errors; the rest of the services' start-up chatter only without --quiet. */
+    private boolean worthShowing(String line) {
+        return !quiet || line.contains(" | ") || line.contains("ERROR") || line.contains("Exception");
+    }
+
+    /** Stops the services (trainers first, then sink, then scheduler) and the broker; safe to call twice. */
+    private void stopEverything() {
+        List<ServiceProcess> running;
+        synchronized (services) {
+            running = new ArrayList<>(services);
+            services.clear();
+        }
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).stop(Duration.ofSeconds(20));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (brokerDir != null) {
+            deleteQuietly(brokerDir);
+            brokerDir = null;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.lrpipeline.localrun;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.InvalidEventException;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.events.TrainingMetric.EpochEnded;
+import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Collects a run's epoch starts and ends from {@code training.metrics} and prints them as a table. */
+final class RunSummary implements Runnable {
+    /** One worker's epoch: the rate it applied and what came of it. */
+    record EpochLine(Double appliedRate, String rateSource, Double loss, Double accuracy, Double imagesPerSecond) {}
+
+    private final KafkaConsumer<String, String> consumer;
+    private final String runId;
+    private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
+    private volatile boolean closed;
+
+    RunSummary(String bootstrapServers, String runId) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        this.runId = runId;
+    }
+
+    Thread start() {
+        Thread thread = new Thread(this, "run-summary");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.TRAINING_METRICS, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!closed) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (runId.equals(record.key())) {
+                        record(record.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closed) {
+                throw e;
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    void shutdown() {
+        closed = true;
+        consumer.wakeup();
+    }
+
+    synchronized Map<Integer, Map<String, EpochLine>> epochs() {
+        Map<Integer, Map<String, EpochLine>> copy = new TreeMap<>();
+        epochs.forEach((epoch, workers) -> copy.put(epoch, new TreeMap<>(workers)));
+        return copy;
+    }
+
+    void print(PrintStream out) {
+        out.println();
+        out.printf("%-6s %-10s %-22s %-10s %-9s %-9s %s%n", "epoch", "worker", "lr applied", "source", "loss", "accuracy", "img/s");
+        epochs().forEach((epoch, workers) -> workers.forEach((worker, line) -> out.printf("%-6d %-10s %-22s %-10s %-9s %-9s %s%n",
+                epoch, worker, line.appliedRate(), line.rateSource(), format(line.loss(), "%.4f"),
+                format(line.accuracy(), "%.3f"), format(line.imagesPerSecond(), "%.1f"))));
+    }
+
+    private static String format(Double value, String pattern) {
+        return value == null ? "-" : pattern.formatted(value);
+    }
+
+    private synchronized void record(String json) {
+        TrainingMetric metric;
+        try {
+            metric = EventJson.read(json, TrainingMetric.class);
+        } catch (InvalidEventException e) {
+            return;
+        }
+        if (metric instanceof EpochStarted started) {
+            update(started.epoch(), started.workerId(),
+                    line -> new EpochLine(started.learningRate(), started.source().name().toLowerCase(), line.loss(), line.accuracy(), line.imagesPerSecond()));
+        } else if (metric instanceof EpochEnded ended) {
+            update(ended.epoch(), ended.workerId(),
+                    line -> new EpochLine(line.appliedRate(), line.rateSource(), ended.loss(), ended.accuracy(), ended.imagesPerSecond()));
+        }
+    }
+
+    private void update(int epoch, String worker, java.util.function.UnaryOperator<EpochLine> change) {
+        epochs.computeIfAbsent(epoch, e -> new TreeMap<>())
+                .merge(worker, change.apply(new EpochLine(null, null, null, null, null)), (old, neu) -> change.apply(old));
+    }
+}
