@@ -1,0 +1,138 @@
+package io.lrpipeline.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.events.schedule.Schedule;
+import io.lrpipeline.logsink.TfEventFiles;
+import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import io.lrpipeline.trainer.data.IdxFiles;
+import io.lrpipeline.trainer.data.LabeledImages;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+import picocli.CommandLine;
+
+/**
+ * The whole pipeline on real parts: KRaft broker, Quarkus scheduler, log-sink and two DL4J trainers as
+ * separate JVMs (tiny Inception-v4, 75×75, generated Fashion-MNIST-shaped data), then the TensorBoard
+ * files read back with TensorFlow's generated protos.
+ */
+class PipelineEndToEndTest {
+    private static final int EPOCHS = 4;
+    private static final List<String> WORKERS = List.of("worker-0", "worker-1");
+    private static final String RUN = "e2e-run";
+
+    @TempDir
+    static Path work;
+
+    static int exitCode;
+    static String console;
+
+    @BeforeAll
+    static void runThePipeline() throws IOException {
+        Path data = work.resolve("data");
+        Files.createDirectories(data);
+        IdxFiles.write(images(256, 1), data.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
+        IdxFiles.write(images(32, 2), data.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"));
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
+
+        exitCode = new CommandLine(new LocalPipeline(printer)).execute(
+                "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
+                "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
+                "--eval-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
+                "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--home", "..", "--quiet");
+        console = output.toString(StandardCharsets.UTF_8);
+        System.out.println(console);
+    }
+
+    /** 28×28 images whose class is a bright horizontal band at a class-specific height, plus noise. */
+    private static LabeledImages images(int count, long seed) {
+        Random random = new Random(seed);
+        byte[][] pixels = new byte[count][28 * 28];
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % 10;
+            for (int p = 0; p < pixels[i].length; p++) {
+                boolean band = p / 28 / 3 == labels[i];
+                pixels[i][p] = (byte) (band ? 200 + random.nextInt(55) : random.nextInt(40));
+            }
+        }
+        return new LabeledImages(28, 28, pixels, labels);
+    }
+
+    @Test
+    void runsToTheEndAndTellsHowToViewTheLogs() {
+        assertThat(exitCode).as(console).isZero();
+        assertThat(console).contains("tensorboard --logdir " + work.resolve("runs").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void logsTheScheduledRateOnceForEveryEpochUnderTheSeedsTag() throws IOException {
+        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+
+        List<Scalar> scheduled = scalars(runDir(), "learning rate");
+
+        assertThat(scheduled).extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
+        for (Scalar point : scheduled) {
+            assertThat(point.value()).as("epoch %d", point.step()).isEqualTo(schedule.at((int) point.step()));
+        }
+    }
+
+    @Test
+    void everyWorkerAppliedExactlyTheScheduledRateAtEveryEpoch() throws IOException {
+        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+        for (String worker : WORKERS) {
+            List<Scalar> applied = scalars(runDir().resolve(worker), "lr/applied");
+
+            assertThat(applied).as(worker).extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
+            for (Scalar point : applied) {
+                assertThat(point.value()).as("%s epoch %d", worker, point.step()).isEqualTo(schedule.at((int) point.step()));
+            }
+        }
+        assertThat(schedule.at(1)).isNotEqualTo(schedule.at(0));
+    }
+
+    @Test
+    void everyWorkerLogsLossAccuracyAndThroughputPerEpoch() throws IOException {
+        for (String worker : WORKERS) {
+            for (String tag : List.of("loss", "accuracy", "throughput/images_per_sec")) {
+                assertThat(scalars(runDir().resolve(worker), tag)).as("%s %s", worker, tag)
+                        .extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
+            }
+            assertThat(scalars(runDir().resolve(worker), "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
+        }
+    }
+
+    @Test
+    void everyFileStartsWithItsVersionAndHasOnlyValidRecords() throws IOException {
+        for (Path dir : List.of(runDir(), runDir().resolve("worker-0"), runDir().resolve("worker-1"))) {
+            List<Path> files = TfEventFiles.eventFiles(dir);
+            assertThat(files).as(dir.toString()).isNotEmpty();
+            for (Path file : files) {
+                List<Event> events = TfEventFiles.readEvents(file); // throws on any bad CRC or torn record
+                assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
+            }
+        }
+    }
+
+    private static Path runDir() {
+        return work.resolve("runs").resolve(RUN);
+    }
+
+    private static List<Scalar> scalars(Path dir, String tag) throws IOException {
+        return TfEventFiles.readScalarsIn(dir).stream().filter(s -> s.tag().equals(tag))
+                .sorted(Comparator.comparingLong(Scalar::step)).toList();
+    }
+}
