@@ -1,0 +1,53 @@
+package io.lrpipeline.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** docker-compose.yml is valid for Compose (no engine needed), with and without the CPU profile. */
+class ComposeFileTest {
+    private static final Path COMPOSE_FILE = Path.of("..", "docker-compose.yml").toAbsolutePath().normalize();
+
+    @Test
+    void composeFileIsValid() throws Exception {
+        assertThat(compose("config", "-q")).isEqualTo(new Result(0, ""));
+    }
+
+    @Test
+    void cpuProfileAddsTheCpuTrainerBesideEveryDefaultService() throws Exception {
+        Result services = compose("--profile", "cpu", "config", "--services");
+
+        assertThat(services.exitCode()).isZero();
+        assertThat(services.output().lines()).containsExactlyInAnyOrder(
+                "kafka", "topics", "data", "scheduler", "log-sink", "trainer", "trainer-cpu", "tensorboard");
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    /** Runs docker-compose (v1) or `docker compose` (v2) on the project's compose file. */
+    private static Result compose(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(composeCommand());
+        command.addAll(List.of("-f", COMPOSE_FILE.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    private static List<String> composeCommand() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "docker-compose"))) {
+                return List.of("docker-compose");
+            }
+        }
+        return List.of("docker", "compose");
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole pipeline on this machine, no Docker: a KRaft Kafka broker, the scheduler, the log-sink and two
+# trainers on Fashion-MNIST. Options: ./run-local.sh --help (each also has an environment variable).
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/prerequisites.sh
+
+data_dir=${DATA_DIR:-/usr/share/datasets/fashion-mnist}
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case ${args[i]} in
+    --data-dir) data_dir=${args[i + 1]:-} ;;
+    --data-dir=*) data_dir=${args[i]#--data-dir=} ;;
+    -h|--help|-V|--version) data_dir= ;;
+  esac
+done
+[ -z "$data_dir" ] || ensure_fashion_mnist "$data_dir"
+
+echo "Building (mvn -DskipTests package) ..."
+mvn -B -q -DskipTests package
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+exec java -cp "local-run/target/local-run.jar:local-run/target/lib/*" io.lrpipeline.localrun.LocalPipeline "$@"
