@@ -76,6 +76,11 @@ public final class TrainerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var gpuProblem = GpuSupport.problem();
+        if (gpuProblem.isPresent()) {
+            System.err.println("trainer: " + gpuProblem.get());
+            return 2;
+        }
         boolean sharded = workerIndex >= 0;
         String id = workerId != null ? workerId : sharded ? "worker-" + workerIndex : InetAddress.getLocalHost().getHostName();
         LearningRateBoard board = new LearningRateBoard(runId, Presets.named(fallbackSchedule));
