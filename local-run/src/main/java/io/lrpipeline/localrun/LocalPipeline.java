@@ -38,7 +38,7 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "${env:EPOCHS:-6}", description = "Epochs to train (env EPOCHS; default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}", description = "Trainer workers (env WORKERS; default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}", description = "Trainer workers; 0 runs only the services (env WORKERS; default ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-192}",
@@ -80,17 +80,26 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--quiet", description = "Show only the trainers' progress lines and errors of the services.")
     boolean quiet;
 
+    /** Work done against the live broker and scheduler once the trainers are done, before anything stops. */
+    @FunctionalInterface
+    public interface ServicesUp {
+        void run(String bootstrapServers, String runId) throws Exception;
+    }
+
     private final PrintStream console;
+    private final ServicesUp beforeStopping;
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalKafkaBroker broker;
     private Path brokerDir;
 
     public LocalPipeline() {
-        this(System.out);
+        this(System.out, (bootstrapServers, runId) -> { });
     }
 
-    LocalPipeline(PrintStream console) {
+    /** A pipeline that prints to {@code console} and runs {@code beforeStopping} while its services are still up. */
+    public LocalPipeline(PrintStream console, ServicesUp beforeStopping) {
         this.console = console;
+        this.beforeStopping = beforeStopping;
     }
 
     public static void main(String[] args) {
@@ -100,6 +109,10 @@ public final class LocalPipeline implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Presets.named(schedule);
+        if (workers < 0 || epochs < 1) {
+            console.println("lr-pipeline: --workers must be >= 0 and --epochs >= 1");
+            return 2;
+        }
         String run = runId != null ? runId : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path logs = logDir.toAbsolutePath().normalize();
         ServiceLayout layout = ServiceLayout.of(home.toAbsolutePath().normalize());
@@ -149,12 +162,15 @@ public final class LocalPipeline implements Callable<Integer> {
                     failed++;
                 }
             }
+            beforeStopping.run(bootstrap, run);
             if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
                 console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
             }
             sink.stop(Duration.ofSeconds(20));
             summary.shutdown();
-            summary.print(console);
+            if (workers > 0) {
+                summary.print(console);
+            }
             console.println();
             console.println("TensorBoard event files are in " + logs.resolve(run));
             console.println("View them with:");

@@ -48,7 +48,7 @@ class PipelineEndToEndTest {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
 
-        exitCode = new CommandLine(new LocalPipeline(printer)).execute(
+        exitCode = new CommandLine(new LocalPipeline(printer, (bootstrap, run) -> { })).execute(
                 "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
                 "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
                 "--eval-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,

@@ -20,6 +20,9 @@ public interface TrainableModel {
     /** How many images of {@code batch} the model classifies right (inference mode). */
     int countCorrect(Batch batch);
 
+    /** The current epoch is over. */
+    void epochEnded();
+
     /** Optimizer steps taken so far. */
     long iterations();
 }

@@ -84,6 +84,7 @@ public final class TrainingRun {
                     epoch + 1, settings.epochs(), i + 1, batches.size(), imagesPerSecond, loss, rate.learningRate());
         }
         double imagesPerSecond = images / seconds(started);
+        model.epochEnded();
         double accuracy = accuracy();
         metrics.accept(new EpochEnded(settings.runId(), settings.workerId(), epoch, batches.size(), lossSum / images,
                 accuracy, imagesPerSecond, model.learningRate(), clock.instant()));

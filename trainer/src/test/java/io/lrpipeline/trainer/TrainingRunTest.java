@@ -54,6 +54,11 @@ class TrainingRunTest {
         }
 
         @Override
+        public void epochEnded() {
+            calls.add("end at " + iterations);
+        }
+
+        @Override
         public long iterations() {
             return iterations;
         }
@@ -73,7 +78,8 @@ class TrainingRunTest {
         run(4);
 
         // 2 iterations per epoch: the rate changes before epochs 1 and 3, at iterations 2 and 6.
-        assertThat(model.calls).containsExactly("lr " + seed.at(1) + " at 2", "lr " + seed.at(3) + " at 6");
+        assertThat(model.calls).containsExactly("end at 2", "lr " + seed.at(1) + " at 2", "end at 4", "end at 6",
+                "lr " + seed.at(3) + " at 6", "end at 8");
         assertThat(metrics).filteredOn(EpochStarted.class::isInstance).map(EpochStarted.class::cast)
                 .extracting(EpochStarted::epoch, EpochStarted::learningRate, EpochStarted::appliedAtIteration, EpochStarted::source)
                 .containsExactly(

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * A DL4J {@link ComputationGraph} behind {@link TrainableModel}. The optimizer is DL4J's {@link RmsProp}
@@ -14,6 +15,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * momentum: not TensorFlow's {@code sqrt(cache+ε)} form with momentum 0.9 that the paper used.
  */
 public final class Dl4jModel implements TrainableModel {
+    private static final double RMS_DECAY = 0.9;
+    private static final double EPSILON = 1.0;
+
     private final ComputationGraph graph;
     private final int classes;
     private double learningRate;
@@ -24,9 +28,19 @@ public final class Dl4jModel implements TrainableModel {
         this.learningRate = learningRate;
     }
 
-    /** A freshly initialised Inception-v4 of the given shape. */
+    /** A freshly initialised Inception-v4 of the given shape, its learning rate set from outside. */
     public static Dl4jModel inceptionV4(int inputSize, int channels, int classes, double width, double learningRate, long seed) {
-        RmsProp rmsProp = new RmsProp(learningRate, 0.9, 1.0);
+        RmsProp rmsProp = RmsProp.builder().learningRate(learningRate).rmsDecay(RMS_DECAY).epsilon(EPSILON).build();
+        return build(inputSize, channels, classes, width, rmsProp, learningRate, seed);
+    }
+
+    /** As above, with the learning rate decided inside DL4J by {@code schedule} (the in-process baseline of the benchmarks). */
+    public static Dl4jModel inceptionV4(int inputSize, int channels, int classes, double width, ISchedule schedule, long seed) {
+        RmsProp rmsProp = RmsProp.builder().learningRateSchedule(schedule).rmsDecay(RMS_DECAY).epsilon(EPSILON).build();
+        return build(inputSize, channels, classes, width, rmsProp, schedule.valueAt(0, 0), seed);
+    }
+
+    private static Dl4jModel build(int inputSize, int channels, int classes, double width, RmsProp rmsProp, double learningRate, long seed) {
         ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(inputSize, channels, classes, width, rmsProp, seed));
         graph.init();
         return new Dl4jModel(graph, classes, learningRate);
@@ -60,6 +74,12 @@ public final class Dl4jModel implements TrainableModel {
             }
         }
         return correct;
+    }
+
+    /** Advances DL4J's epoch counter, as {@code fit(DataSetIterator)} would: epoch-based DL4J schedules read it. */
+    @Override
+    public void epochEnded() {
+        graph.incrementEpochCount();
     }
 
     @Override

@@ -1,0 +1,111 @@
+package io.lrpipeline.benchmarks;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.events.TrainingMetric.EpochEnded;
+import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.RateSource;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.localrun.LocalPipeline;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Learning-rate event latency, scheduler → trainer, on the real pipeline (KRaft broker, Quarkus scheduler):
+ * first with real DL4J trainers, then with many lightweight simulated workers. Prints figures; asserts nothing.
+ */
+@Command(name = "latency-benchmark", mixinStandardHelpOptions = true)
+public final class LatencyBenchmark implements Callable<Integer> {
+    @Option(names = "--trainers", defaultValue = "2") int trainers;
+    @Option(names = "--trainer-epochs", defaultValue = "8") int trainerEpochs;
+    @Option(names = "--simulated-workers", defaultValue = "64") int simulatedWorkers;
+    @Option(names = "--simulated-epochs", defaultValue = "20") int simulatedEpochs;
+    @Option(names = "--simulated-epoch-ms", defaultValue = "200") long simulatedEpochMs;
+    @Option(names = "--data-dir", defaultValue = "/usr/share/datasets/fashion-mnist") String dataDir;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LatencyBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        int status = pipeline(List.of("--workers", String.valueOf(trainers), "--epochs", String.valueOf(trainerEpochs),
+                        "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--eval-samples", "16"),
+                (bootstrap, run) -> records.addAll(TopicDump.readAll(bootstrap, Topics.LR_EVENTS, Topics.TRAINING_METRICS)));
+        if (status != 0) {
+            return status;
+        }
+        reportRealTrainers(records);
+
+        List<Double> delivery = new ArrayList<>();
+        status = pipeline(List.of("--workers", "0", "--epochs", "1"),
+                (bootstrap, run) -> delivery.addAll(SimulatedWorkers.run(bootstrap, run, simulatedWorkers, simulatedEpochs,
+                        Duration.ofMillis(simulatedEpochMs))));
+        System.out.printf("%n%d simulated workers, %d epochs of %d ms: issued → received by each worker's consumer: %s%n",
+                simulatedWorkers, simulatedEpochs, simulatedEpochMs, Percentiles.describe(delivery));
+        return status;
+    }
+
+    private int pipeline(List<String> arguments, LocalPipeline.ServicesUp work) throws Exception {
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(List.of("--quiet", "--data-dir", dataDir, "--logdir", Files.createTempDirectory("lr-bench-runs").toString()));
+        return new CommandLine(new LocalPipeline(System.out, work)).execute(all.toArray(String[]::new));
+    }
+
+    /**
+     * For each worker and epoch: if the worker was already waiting when the scheduler issued the epoch's event,
+     * the time from issue to applied; if not, the event had arrived first and the worker applied it as soon as
+     * it reached the boundary. Also the whole stall at each boundary: epoch ended → next epoch's rate applied.
+     */
+    private static void reportRealTrainers(List<ConsumerRecord<String, String>> records) {
+        Map<String, Instant> issued = new HashMap<>();
+        Map<String, Instant> waitingSince = new HashMap<>();
+        List<Double> issuedToApplied = new ArrayList<>();
+        List<Double> boundaryStall = new ArrayList<>();
+        int alreadyThere = 0;
+        records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+        for (ConsumerRecord<String, String> record : records) {
+            if (record.topic().equals(Topics.LR_EVENTS)) {
+                LearningRateChanged event = EventJson.read(record.value(), LearningRateChanged.class);
+                issued.put(event.eventId(), event.issuedAt());
+                continue;
+            }
+            TrainingMetric metric = EventJson.read(record.value(), TrainingMetric.class);
+            if (metric instanceof WorkerJoined || metric instanceof EpochEnded) {
+                waitingSince.put(metric.workerId(), metric.at());
+            } else if (metric instanceof EpochStarted started && started.source() == RateSource.SCHEDULER) {
+                Instant issue = issued.get(started.lrEventId());
+                Instant waiting = waitingSince.get(started.workerId());
+                if (started.epoch() > 0) {
+                    boundaryStall.add(millis(waiting, started.at()));
+                }
+                if (!waiting.isAfter(issue)) {
+                    issuedToApplied.add(millis(issue, started.at()));
+                } else {
+                    alreadyThere++;
+                }
+            }
+        }
+        System.out.printf("%nReal DL4J trainers:%n");
+        System.out.printf("  issued → applied, worker already waiting: %s%n", Percentiles.describe(issuedToApplied));
+        System.out.printf("  event already there when the worker reached the boundary: %d times%n", alreadyThere);
+        System.out.printf("  boundary stall, epoch ended → next rate applied (epochs ≥ 1): %s%n", Percentiles.describe(boundaryStall));
+    }
+
+    private static double millis(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+}

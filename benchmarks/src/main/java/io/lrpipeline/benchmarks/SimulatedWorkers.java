@@ -1,0 +1,115 @@
+package io.lrpipeline.benchmarks;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.events.TrainingMetric.EpochEnded;
+import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.RateSource;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Lightweight workers that do what a trainer does on the wire and nothing else: each has its own consumer of
+ * {@code lr.events} polling all the time (all partitions assigned, like a trainer's feed), waits for its
+ * epoch's rate, reports the epoch start, "trains" for a fixed time and reports the end, which makes the
+ * scheduler publish the next rate. Returns, in milliseconds, the time from the scheduler issuing each event
+ * to each worker's consumer receiving it.
+ */
+final class SimulatedWorkers {
+    static List<Double> run(String bootstrapServers, String runId, int workers, int epochs, Duration epochTime) throws Exception {
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
+                new StringSerializer(), new StringSerializer())) {
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                String workerId = "sim-" + w;
+                running.add(pool.submit(() -> {
+                    work(bootstrapServers, runId, workerId, workers, epochs, epochTime, producer, latencies);
+                    return null;
+                }));
+            }
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+            pool.shutdown();
+        }
+        return latencies;
+    }
+
+    private static void work(String bootstrapServers, String runId, String workerId, int workers, int epochs, Duration epochTime,
+            KafkaProducer<String, String> producer, List<Double> latencies) throws InterruptedException {
+        BlockingQueue<LearningRateChanged> arrived = new LinkedBlockingQueue<>();
+        Thread feed = new Thread(() -> feed(bootstrapServers, runId, epochs, arrived, latencies), workerId + "-feed");
+        feed.start();
+        publish(producer, new WorkerJoined(runId, workerId, workers, epochs, Instant.now()));
+        Map<Integer, LearningRateChanged> received = new HashMap<>();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            while (!received.containsKey(epoch)) {
+                LearningRateChanged event = arrived.take();
+                received.put(event.epoch(), event);
+            }
+            LearningRateChanged event = received.get(epoch);
+            publish(producer, new EpochStarted(runId, workerId, epoch, event.learningRate(), event.scheduleVersion(),
+                    RateSource.SCHEDULER, event.eventId(), epoch, Instant.now()));
+            Thread.sleep(epochTime.toMillis()); // stands in for an epoch of training
+            publish(producer, new EpochEnded(runId, workerId, epoch, 1, 1.0, 0.5, 1.0, event.learningRate(), Instant.now()));
+        }
+        feed.join();
+    }
+
+    /** Like a trainer's feed: polls all the time, so what is measured is delivery, not the worker's own pace. */
+    private static void feed(String bootstrapServers, String runId, int epochs, BlockingQueue<LearningRateChanged> arrived,
+            List<Double> latencies) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.LR_EVENTS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            int seen = 0;
+            while (seen < epochs) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (runId.equals(record.key())) {
+                        Instant now = Instant.now();
+                        LearningRateChanged event = EventJson.read(record.value(), LearningRateChanged.class);
+                        latencies.add(Duration.between(event.issuedAt(), now).toNanos() / 1e6);
+                        arrived.add(event);
+                        seen++;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void publish(KafkaProducer<String, String> producer, TrainingMetric metric) {
+        producer.send(new ProducerRecord<>(Topics.TRAINING_METRICS, metric.runId(), EventJson.write(metric)));
+    }
+
+    private SimulatedWorkers() {}
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead [options]; --help for the options.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/prerequisites.sh
+ensure_fashion_mnist /usr/share/datasets/fashion-mnist
+case ${1:-} in
+  latency) main=io.lrpipeline.benchmarks.LatencyBenchmark ;;
+  overhead) main=io.lrpipeline.benchmarks.OverheadBenchmark ;;
+  *) echo "usage: $0 latency|overhead [options]" >&2; exit 2 ;;
+esac
+shift
+mvn -B -q -DskipTests package
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+exec java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" "$main" "$@"
