@@ -91,6 +91,7 @@ public final class LocalPipeline implements Callable<Integer> {
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalKafkaBroker broker;
     private Path brokerDir;
+    private volatile boolean stopRequested;
 
     public LocalPipeline() {
         this(System.out, (bootstrapServers, runId) -> { });
@@ -116,13 +117,21 @@ public final class LocalPipeline implements Callable<Integer> {
         String run = runId != null ? runId : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path logs = logDir.toAbsolutePath().normalize();
         ServiceLayout layout = ServiceLayout.of(home.toAbsolutePath().normalize());
-        Thread stopper = new Thread(this::stopEverything, "lr-pipeline-stop");
+        // Ctrl-C or SIGTERM: stop the services and the broker from the shutdown hook.
+        Thread stopper = new Thread(() -> {
+            stopRequested = true;
+            stopEverything();
+        }, "lr-pipeline-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
             return runPipeline(run, logs, layout);
         } finally {
             stopEverything();
-            Runtime.getRuntime().removeShutdownHook(stopper);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook is doing the same work.
+            }
         }
     }
 
@@ -157,7 +166,12 @@ public final class LocalPipeline implements Callable<Integer> {
             }
             int failed = 0;
             for (ServiceProcess trainer : trainers) {
-                if (trainer.waitFor() != 0) {
+                int exit = trainer.waitFor();
+                if (stopRequested) {
+                    console.println("lr-pipeline: stopped; every process it started is shut down.");
+                    return 130;
+                }
+                if (exit != 0) {
                     console.println("lr-pipeline: " + trainer.name() + " failed");
                     failed++;
                 }
@@ -208,8 +222,11 @@ public final class LocalPipeline implements Callable<Integer> {
         return !quiet || line.contains(" | ") || line.contains("ERROR") || line.contains("Exception");
     }
 
-    /** Stops the services (trainers first, then sink, then scheduler) and the broker; safe to call twice. */
-    private void stopEverything() {
+    /**
+     * Stops the services (trainers first, then sink, then scheduler), then the broker; safe to call twice. The
+     * shutdown hook and the main thread may both call it: the second waits, so the broker never goes first.
+     */
+    private synchronized void stopEverything() {
         List<ServiceProcess> running;
         synchronized (services) {
             running = new ArrayList<>(services);
