@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -107,7 +108,7 @@ final class RunSummary implements Runnable {
         }
     }
 
-    private void update(int epoch, String worker, java.util.function.UnaryOperator<EpochLine> change) {
+    private void update(int epoch, String worker, UnaryOperator<EpochLine> change) {
         epochs.computeIfAbsent(epoch, e -> new TreeMap<>())
                 .merge(worker, change.apply(new EpochLine(null, null, null, null, null)), (old, neu) -> change.apply(old));
     }
