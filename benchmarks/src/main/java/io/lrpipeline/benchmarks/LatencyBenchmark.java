@@ -50,12 +50,14 @@ public final class LatencyBenchmark implements Callable<Integer> {
         }
         reportRealTrainers(records);
 
-        List<Double> delivery = new ArrayList<>();
+        List<SimulatedWorkers.Latencies> simulated = new ArrayList<>();
         status = pipeline(List.of("--workers", "0", "--epochs", "1"),
-                (bootstrap, run) -> delivery.addAll(SimulatedWorkers.run(bootstrap, run, simulatedWorkers, simulatedEpochs,
+                (bootstrap, run) -> simulated.add(SimulatedWorkers.run(bootstrap, run, simulatedWorkers, simulatedEpochs,
                         Duration.ofMillis(simulatedEpochMs))));
-        System.out.printf("%n%d simulated workers, %d epochs of %d ms: issued → received by each worker's consumer: %s%n",
-                simulatedWorkers, simulatedEpochs, simulatedEpochMs, Percentiles.describe(delivery));
+        System.out.printf("%n%d simulated workers, %d epochs of %d ms:%n", simulatedWorkers, simulatedEpochs, simulatedEpochMs);
+        System.out.printf("  issued → received by each worker's consumer: %s%n", Percentiles.describe(simulated.get(0).received()));
+        System.out.printf("  issued → applied, worker already waiting at issue: %s%n",
+                Percentiles.describe(simulated.get(0).appliedWhileWaiting()));
         return status;
     }
 

@@ -38,8 +38,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * to each worker's consumer receiving it.
  */
 final class SimulatedWorkers {
-    static List<Double> run(String bootstrapServers, String runId, int workers, int epochs, Duration epochTime) throws Exception {
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    /** Milliseconds from issue to each worker's consumer, and from issue to applied for workers already waiting. */
+    record Latencies(List<Double> received, List<Double> appliedWhileWaiting) {}
+
+    static Latencies run(String bootstrapServers, String runId, int workers, int epochs, Duration epochTime) throws Exception {
+        Latencies latencies = new Latencies(Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
                 new StringSerializer(), new StringSerializer())) {
@@ -61,11 +64,12 @@ final class SimulatedWorkers {
     }
 
     private static void work(String bootstrapServers, String runId, String workerId, int workers, int epochs, Duration epochTime,
-            KafkaProducer<String, String> producer, List<Double> latencies) throws InterruptedException {
+            KafkaProducer<String, String> producer, Latencies latencies) throws InterruptedException {
         BlockingQueue<LearningRateChanged> arrived = new LinkedBlockingQueue<>();
-        Thread feed = new Thread(() -> feed(bootstrapServers, runId, epochs, arrived, latencies), workerId + "-feed");
+        Thread feed = new Thread(() -> feed(bootstrapServers, runId, epochs, arrived, latencies.received()), workerId + "-feed");
         feed.start();
-        publish(producer, new WorkerJoined(runId, workerId, workers, epochs, Instant.now()));
+        Instant waitingSince = Instant.now();
+        publish(producer, new WorkerJoined(runId, workerId, workers, epochs, waitingSince));
         Map<Integer, LearningRateChanged> received = new HashMap<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
             while (!received.containsKey(epoch)) {
@@ -73,10 +77,15 @@ final class SimulatedWorkers {
                 received.put(event.epoch(), event);
             }
             LearningRateChanged event = received.get(epoch);
+            Instant applied = Instant.now();
+            if (!waitingSince.isAfter(event.issuedAt())) {
+                latencies.appliedWhileWaiting().add(Duration.between(event.issuedAt(), applied).toNanos() / 1e6);
+            }
             publish(producer, new EpochStarted(runId, workerId, epoch, event.learningRate(), event.scheduleVersion(),
-                    RateSource.SCHEDULER, event.eventId(), epoch, Instant.now()));
+                    RateSource.SCHEDULER, event.eventId(), epoch, applied));
             Thread.sleep(epochTime.toMillis()); // stands in for an epoch of training
-            publish(producer, new EpochEnded(runId, workerId, epoch, 1, 1.0, 0.5, 1.0, event.learningRate(), Instant.now()));
+            waitingSince = Instant.now();
+            publish(producer, new EpochEnded(runId, workerId, epoch, 1, 1.0, 0.5, 1.0, event.learningRate(), waitingSince));
         }
         feed.join();
     }
