@@ -18,5 +18,4 @@ done
 
 echo "Building (mvn -DskipTests package) ..."
 mvn -B -q -DskipTests package
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 exec java -cp "local-run/target/local-run.jar:local-run/target/lib/*" io.lrpipeline.localrun.LocalPipeline "$@"

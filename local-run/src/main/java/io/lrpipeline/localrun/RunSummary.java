@@ -25,6 +25,8 @@ final class RunSummary implements Runnable {
     /** One worker's epoch: the rate it applied and what came of it. */
     record EpochLine(Double appliedRate, String rateSource, Double loss, Double accuracy, Double imagesPerSecond) {}
 
+    private static final EpochLine NOTHING_YET = new EpochLine(null, null, null, null, null);
+
     private final KafkaConsumer<String, String> consumer;
     private final String runId;
     private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
@@ -109,7 +111,7 @@ final class RunSummary implements Runnable {
     }
 
     private void update(int epoch, String worker, UnaryOperator<EpochLine> change) {
-        epochs.computeIfAbsent(epoch, e -> new TreeMap<>())
-                .merge(worker, change.apply(new EpochLine(null, null, null, null, null)), (old, neu) -> change.apply(old));
+        Map<String, EpochLine> workers = epochs.computeIfAbsent(epoch, e -> new TreeMap<>());
+        workers.put(worker, change.apply(workers.getOrDefault(worker, NOTHING_YET)));
     }
 }

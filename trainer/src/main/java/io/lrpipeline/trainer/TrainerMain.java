@@ -1,6 +1,7 @@
 package io.lrpipeline.trainer;
 
 import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.trainer.TrainingRun.Settings;
 import io.lrpipeline.trainer.data.Batch;
 import io.lrpipeline.trainer.data.FashionMnist;
@@ -83,7 +84,8 @@ public final class TrainerMain implements Callable<Integer> {
         }
         boolean sharded = workerIndex >= 0;
         String id = workerId != null ? workerId : sharded ? "worker-" + workerIndex : InetAddress.getLocalHost().getHostName();
-        LearningRateBoard board = new LearningRateBoard(runId, Presets.named(fallbackSchedule));
+        ScheduleSpec fallback = Presets.named(fallbackSchedule);
+        LearningRateBoard board = new LearningRateBoard(runId, fallback);
         LearningRateFeed feed = new LearningRateFeed(bootstrapServers, runId, board);
         feed.start();
         try (MetricsPublisher metrics = new MetricsPublisher(bootstrapServers)) {
@@ -93,7 +95,7 @@ public final class TrainerMain implements Callable<Integer> {
                     : new ShardedBatches(trainImages, 0, 1, samplesPerEpoch, batchSize, inputSize, 1, seed + id.hashCode());
             List<Batch> evaluation = ShardedBatches.all(FashionMnist.test(dataDir, evalSamples), batchSize, inputSize, 1);
             Dl4jModel model = Dl4jModel.inceptionV4(inputSize, 1, FashionMnist.CLASSES, width,
-                    Presets.named(fallbackSchedule).toSchedule().at(0), seed);
+                    fallback.toSchedule().at(0), seed);
             System.out.printf("%s | Inception-v4 width %s, %d×%d input, %,d parameters; %d epochs of %d images%n",
                     id, width, inputSize, inputSize, model.parameterCount(), epochs, samplesPerEpoch);
             Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds));

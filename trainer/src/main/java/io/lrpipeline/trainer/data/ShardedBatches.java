@@ -3,6 +3,7 @@ package io.lrpipeline.trainer.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 
 /**
  * One worker's share of a data set, cut into mini-batches resized for the model. Worker {@code k} of
@@ -35,27 +36,23 @@ public final class ShardedBatches {
 
     /** The batches of {@code epoch}, in order; the last one may be smaller. */
     public List<Batch> epoch(int epoch) {
-        List<Batch> batches = new ArrayList<>();
         long first = (long) epoch * samplesPerEpoch;
-        for (int start = 0; start < samplesPerEpoch; start += batchSize) {
-            int size = Math.min(batchSize, samplesPerEpoch - start);
-            int[] indices = new int[size];
-            for (int i = 0; i < size; i++) {
-                indices[i] = shard[(int) ((first + start + i) % shard.length)];
-            }
-            batches.add(batch(images, indices, inputSize, channels));
-        }
-        return batches;
+        return cut(images, samplesPerEpoch, k -> shard[(int) ((first + k) % shard.length)], batchSize, inputSize, channels);
     }
 
     /** All of {@code images} as batches, in order, for evaluation. */
     public static List<Batch> all(LabeledImages images, int batchSize, int inputSize, int channels) {
+        return cut(images, images.size(), k -> k, batchSize, inputSize, channels);
+    }
+
+    /** {@code count} images, the k-th being {@code images[imageAt(k)]}, in batches of {@code batchSize}. */
+    private static List<Batch> cut(LabeledImages images, int count, IntUnaryOperator imageAt, int batchSize, int inputSize,
+            int channels) {
         List<Batch> batches = new ArrayList<>();
-        for (int start = 0; start < images.size(); start += batchSize) {
-            int size = Math.min(batchSize, images.size() - start);
-            int[] indices = new int[size];
-            for (int i = 0; i < size; i++) {
-                indices[i] = start + i;
+        for (int start = 0; start < count; start += batchSize) {
+            int[] indices = new int[Math.min(batchSize, count - start)];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = imageAt.applyAsInt(start + i);
             }
             batches.add(batch(images, indices, inputSize, channels));
         }
