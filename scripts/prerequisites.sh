@@ -36,3 +36,11 @@ ensure_docker_compose() {
   echo "docker-compose is needed to validate docker-compose.yml: install it (Debian: apt-get install docker-compose)." >&2
   return 1
 }
+
+# Makes sure headless Chromium and its WebDriver are there for the scheduler's page test.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && return 0
+  apt_install chromium chromium-driver && return 0
+  echo "the scheduler's page test needs Chromium and ChromeDriver at /usr/bin (Debian: apt-get install chromium chromium-driver)." >&2
+  return 1
+}

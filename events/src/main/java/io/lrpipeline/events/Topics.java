@@ -7,6 +7,7 @@ import java.util.Map;
 public final class Topics {
     public static final String COMMANDS = "lr.commands";
     public static final String COMMANDS_REJECTED = "lr.commands.rejected";
+    public static final String COMMANDS_REPLIES = "lr.commands.replies";
     public static final String STATE = "lr.state";
     public static final String LR_EVENTS = "lr.events";
     public static final String TRAINING_METRICS = "training.metrics";
@@ -18,6 +19,7 @@ public final class Topics {
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(COMMANDS, 3, Map.of("cleanup.policy", "delete", "retention.ms", "604800000")),
             new TopicSpec(COMMANDS_REJECTED, 3, Map.of("cleanup.policy", "delete")),
+            new TopicSpec(COMMANDS_REPLIES, 3, Map.of("cleanup.policy", "delete", "retention.ms", "604800000")),
             new TopicSpec(STATE, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
                     "min.cleanable.dirty.ratio", "0.1")),
             new TopicSpec(LR_EVENTS, 3, Map.of("cleanup.policy", "delete")),

@@ -7,6 +7,9 @@ import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.schedule.Presets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
@@ -33,8 +36,15 @@ class EventJsonTest {
     }
 
     @Test
-    void runStateRoundTripKeepsTheSpec() {
-        RunState state = new RunState("run-a", Presets.named(Presets.INCEPTION_V4), 1, AT);
+    void runStateRoundTripKeepsPlanMembersAndHistory() {
+        SchedulePlan plan = SchedulePlan.of(Presets.named(Presets.INCEPTION_V4))
+                .from(3, Presets.named(Presets.REDUCE_ON_PLATEAU)).pausedAt(5, 0.01);
+        RunState state = new RunState("run-a", 3, plan, 2, 10,
+                Map.of("w-0", new RunState.Member(2, AT, RunState.MemberStatus.ACTIVE, new TreeMap<>(Map.of(0, new RunState.AppliedRate(0.045, 1, RateSource.SCHEDULER))))),
+                new TreeMap<>(Map.of(0, new RunState.IssuedRate(0.045, 1, "e-1", "step-decay v1", AT))),
+                new TreeMap<>(Map.of(0, new EpochSummary(2.1, 0.3, 2))),
+                List.of(new RunState.ScheduleChange(2, "c-1", "set-schedule", "alice", "plateau", AT, null, 3, "reduce-on-plateau from 3")),
+                List.of(SchedulePlan.of(Presets.named(Presets.INCEPTION_V4))), AT);
 
         assertThat(EventJson.read(EventJson.write(state), RunState.class)).isEqualTo(state);
     }

@@ -80,7 +80,7 @@ class PipelineEndToEndTest {
 
     @Test
     void logsTheScheduledRateOnceForEveryEpochUnderTheSeedsTag() throws IOException {
-        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
 
         List<Scalar> scheduled = scalars(runDir(), "learning rate");
 
@@ -92,7 +92,7 @@ class PipelineEndToEndTest {
 
     @Test
     void everyWorkerAppliedExactlyTheScheduledRateAtEveryEpoch() throws IOException {
-        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
         for (String worker : WORKERS) {
             List<Scalar> applied = scalars(runDir().resolve(worker), "lr/applied");
 

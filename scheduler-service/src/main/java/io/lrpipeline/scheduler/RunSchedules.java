@@ -1,81 +1,185 @@
 package io.lrpipeline.scheduler;
 
+import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.CommandOutcome.Status;
+import io.lrpipeline.events.CommandParser;
+import io.lrpipeline.events.CommandRejected;
+import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.LearningRateCommand;
+import io.lrpipeline.events.LearningRateCommand.Type;
 import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.RunState.AppliedRate;
+import io.lrpipeline.events.RunState.ScheduleChange;
+import io.lrpipeline.events.SchedulePlan;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
+import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
-import io.lrpipeline.events.schedule.ScheduleSpec;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The scheduler's decisions, free of Kafka and Quarkus: which learning-rate event (and which state record)
- * a run needs in answer to what its workers report. A run gets the default schedule when its first worker
- * joins; epoch 0's rate goes out then, and epoch e+1's when the first worker ends epoch e. Each epoch's rate
- * is published once per schedule version, so all workers of a run apply the same rate at the same epoch.
+ * The scheduler's decisions, free of Kafka and Quarkus: what to publish in answer to what the workers report, to an
+ * operator's command, and to time passing. A run gets the default schedule when its first worker joins; epoch 0's
+ * rate goes out then, and epoch e+1's once the run is past the boundary ({@link RunLedger#dueEpoch}). Each epoch's
+ * rate is issued once and never changed, so every worker of a run applies the same rate at the same epoch.
+ * All methods are synchronised: metrics, commands and the clock arrive on different threads.
  */
 public final class RunSchedules {
-    /** What to publish in answer to one metric: a state record for {@code lr.state}, events for {@code lr.events}. */
-    public record Reaction(Optional<RunState> state, List<LearningRateChanged> events) {
-        static final Reaction NONE = new Reaction(Optional.empty(), List.of());
-    }
-
-    private static final class Run {
-        final ScheduleSpec spec;
-        final long version;
-        final int epochs;
-        final Set<Integer> published = new HashSet<>();
-
-        Run(ScheduleSpec spec, long version, int epochs) {
-            this.spec = spec;
-            this.version = version;
-            this.epochs = epochs;
-        }
-    }
-
-    private final ScheduleSpec defaultSpec;
+    private final SchedulerRules rules;
+    private final ScheduleChanges changes;
     private final Clock clock;
     private final Supplier<String> eventIds;
-    private final Map<String, Run> runs = new HashMap<>();
+    private final Map<String, RunLedger> runs = new TreeMap<>();
 
-    public RunSchedules(ScheduleSpec defaultSpec, Clock clock, Supplier<String> eventIds) {
-        defaultSpec.toSchedule(); // a bad default fails at start, not at the first run
-        this.defaultSpec = defaultSpec;
+    public RunSchedules(SchedulerRules rules, Clock clock, Supplier<String> eventIds) {
+        this.rules = rules;
+        this.changes = new ScheduleChanges(rules);
         this.clock = clock;
         this.eventIds = eventIds;
     }
 
-    public synchronized Reaction onMetric(TrainingMetric metric) {
-        if (metric instanceof WorkerJoined joined) {
-            return react(joined.runId(), joined.epochs(), 0);
+    /** Takes back the runs a previous scheduler kept in {@code lr.state}; the newest state of each run wins. */
+    public synchronized void restore(Collection<RunState> states) {
+        Instant now = clock.instant();
+        for (RunState state : states) {
+            RunLedger known = runs.get(state.runId());
+            if (known == null || known.version() <= state.scheduleVersion()) {
+                runs.put(state.runId(), RunLedger.restore(state, now));
+            }
         }
-        if (metric instanceof EpochEnded ended) {
-            return react(ended.runId(), Integer.MAX_VALUE, ended.epoch() + 1);
-        }
-        return Reaction.NONE;
     }
 
-    private Reaction react(String runId, int epochs, int epoch) {
-        Optional<RunState> state = Optional.empty();
-        Run run = runs.get(runId);
+    /** Every event the runs issued, as issued: the caller publishes those that a crash kept off {@code lr.events}. */
+    public synchronized List<LearningRateChanged> issuedEvents() {
+        List<LearningRateChanged> events = new ArrayList<>();
+        runs.values().forEach(run -> events.addAll(run.issuedEvents()));
+        return events;
+    }
+
+    public synchronized Optional<RunState> run(String runId) {
+        RunLedger run = runs.get(runId);
+        return run == null ? Optional.empty() : Optional.of(run.snapshot(clock.instant()));
+    }
+
+    /** The planned rate of each epoch of {@code runId} (issued epochs as issued), as the page draws it. */
+    public synchronized Optional<List<Double>> plannedCurve(String runId) {
+        RunLedger run = runs.get(runId);
+        return run == null ? Optional.empty() : Optional.of(changes.curve(run, run.plan(), null));
+    }
+
+    public synchronized List<RunState> runs() {
+        Instant now = clock.instant();
+        return runs.values().stream().map(run -> run.snapshot(now)).toList();
+    }
+
+    public synchronized Decision onMetric(TrainingMetric metric) {
+        Instant now = clock.instant();
+        RunLedger run = runs.get(metric.runId());
+        boolean changed = false;
         if (run == null) {
-            run = new Run(defaultSpec, 1, epochs);
-            runs.put(runId, run);
-            state = Optional.of(new RunState(runId, run.spec, run.version, clock.instant()));
+            int workers = metric instanceof WorkerJoined joined ? joined.workers() : 1;
+            int epochs = metric instanceof WorkerJoined joined ? joined.epochs() : Integer.MAX_VALUE;
+            run = RunLedger.create(metric.runId(), SchedulePlan.of(rules.defaultSchedule()), workers, epochs,
+                    new ScheduleChange(1, "", "create", "scheduler", "first worker joined", now, 0, 0,
+                            rules.defaultSchedule().kind() + " " + rules.defaultSchedule().params() + " (the default)"));
+            runs.put(metric.runId(), run);
+            changed = true;
         }
-        if (epoch >= run.epochs || !run.published.add(epoch)) {
-            return new Reaction(state, List.of());
+        if (metric instanceof WorkerJoined joined) {
+            changed = true;
+            if (run.join(joined.workerId(), joined.workers(), joined.epochs(), now)) {
+                run.note("worker " + joined.workerId() + " is back", now);
+            }
+        } else if (run.seen(metric.workerId(), now)) {
+            run.note("worker " + metric.workerId() + " is back", now);
+            changed = true;
         }
-        double rate = run.spec.toSchedule().at(epoch);
-        LearningRateChanged event = new LearningRateChanged(eventIds.get(), runId, epoch, rate, run.version,
-                run.spec.kind() + " v" + run.version, clock.instant());
-        return new Reaction(state, List.of(event));
+        if (metric instanceof EpochStarted started) {
+            run.applied(started.workerId(), started.epoch(),
+                    new AppliedRate(started.learningRate(), started.scheduleVersion(), started.source()));
+            changed = true;
+        } else if (metric instanceof EpochEnded ended) {
+            changed |= run.ended(ended.workerId(), ended.epoch(), ended.loss(), ended.accuracy(), now);
+        } else if (metric instanceof WorkerFinished finished) {
+            run.finished(finished.workerId());
+            changed = true;
+        }
+        return issueDue(run, changed, now);
+    }
+
+    /** Advances the clock: boundaries whose grace is over get their rate, silent workers are declared lost. */
+    public synchronized Decision tick() {
+        Instant now = clock.instant();
+        List<RunState> states = new ArrayList<>();
+        List<LearningRateChanged> events = new ArrayList<>();
+        for (RunLedger run : runs.values()) {
+            boolean changed = false;
+            for (String lost : run.expireSilent(now, rules.workerTimeout())) {
+                run.note("worker " + lost + " lost: silent for more than " + rules.workerTimeout().toSeconds() + " s", now);
+                changed = true;
+            }
+            Decision decision = issueDue(run, changed, now);
+            states.addAll(decision.states());
+            events.addAll(decision.events());
+        }
+        return Decision.of(states, events);
+    }
+
+    public synchronized Decision onCommand(String payload) {
+        Instant now = clock.instant();
+        LearningRateCommand command;
+        try {
+            command = CommandParser.parse(payload);
+        } catch (InvalidEventException e) {
+            Map<String, String> identity = CommandParser.identity(payload);
+            return reject(identity.get("commandId"), identity.get("runId"), payload, e.getMessage(), now);
+        }
+        RunLedger run = runs.get(command.runId());
+        if (run == null) {
+            return reject(command.commandId(), command.runId(), payload, "unknown run '" + command.runId() + "' (known: "
+                    + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet().stream().limit(20).toList())) + ")", now);
+        }
+        ScheduleChanges.Accepted accepted;
+        try {
+            accepted = changes.decide(run, command);
+        } catch (ScheduleChanges.Refused refused) {
+            return reject(command.commandId(), command.runId(), payload, refused.getMessage(), now);
+        } catch (RuntimeException e) {
+            // a bug must not cost the service: the run is untouched until change() below
+            return reject(command.commandId(), command.runId(), payload, "cannot apply this command: " + e, now);
+        }
+        if (!command.changesState()) {
+            return Decision.answered(List.of(), new CommandOutcome(command.commandId(), command.runId(), Status.PREVIEW,
+                    "preview: " + accepted.note() + "; nothing changed", command.fromEpoch(), accepted.effectiveFromEpoch(),
+                    run.version(), changes.curve(run, accepted.plan(), command.epochs()), now));
+        }
+        run.change(accepted.plan(), changes.entry(run, command, accepted, now), command.type() == Type.UNDO);
+        return Decision.answered(List.of(run.snapshot(now)), new CommandOutcome(command.commandId(), command.runId(),
+                Status.ACCEPTED, command.type().wireName() + " accepted as version " + run.version() + ": " + accepted.note(),
+                command.fromEpoch(), accepted.effectiveFromEpoch(), run.version(), changes.curve(run, run.plan(), null), now));
+    }
+
+    private Decision issueDue(RunLedger run, boolean changed, Instant now) {
+        List<LearningRateChanged> events = new ArrayList<>();
+        for (Optional<Integer> due = run.dueEpoch(now, rules.boundaryGrace()); due.isPresent();
+                due = run.dueEpoch(now, rules.boundaryGrace())) {
+            events.add(run.issue(due.get(), eventIds.get(), now));
+        }
+        return changed || !events.isEmpty() ? Decision.of(List.of(run.snapshot(now)), events) : Decision.NONE;
+    }
+
+    private static Decision reject(String commandId, String runId, String payload, String reason, Instant now) {
+        return Decision.rejected(CommandRejected.of(commandId, runId, payload, reason, now),
+                new CommandOutcome(commandId, runId, Status.REJECTED, reason, null, null, 0, List.of(), now));
     }
 }

@@ -11,18 +11,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What one worker knows of its run's learning rates: the scheduler's events by epoch (the newest schedule
- * version wins) and the last schedule spec. The Kafka thread writes, the training thread waits on it.
+ * version wins) and the run's last state. The Kafka thread writes, the training thread waits on it.
  */
 public final class LearningRateBoard {
     private final String runId;
     private final Map<Integer, LearningRateChanged> byEpoch = new HashMap<>();
-    private ScheduleSpec lastSpec;
-    private long lastSpecVersion;
+    private final ScheduleSpec fallback;
+    private RunState lastState;
 
     /** {@code fallback} is the schedule used when the scheduler never answered and no state was seen. */
     public LearningRateBoard(String runId, ScheduleSpec fallback) {
         this.runId = runId;
-        this.lastSpec = fallback;
+        this.fallback = fallback;
     }
 
     public synchronized void offer(LearningRateChanged event) {
@@ -34,15 +34,14 @@ public final class LearningRateBoard {
     }
 
     public synchronized void offer(RunState state) {
-        if (state.runId().equals(runId) && state.scheduleVersion() >= lastSpecVersion) {
-            lastSpec = state.spec();
-            lastSpecVersion = state.scheduleVersion();
+        if (state.runId().equals(runId) && (lastState == null || state.scheduleVersion() >= lastState.scheduleVersion())) {
+            lastState = state;
         }
     }
 
     /**
      * The rate for {@code epoch}: the scheduler's event if it comes within {@code timeout}, otherwise the
-     * rate computed from the last spec this worker has (and the decision says so).
+     * rate the run's last known plan gives (or the fallback schedule when no state was seen), and the decision says so.
      */
     public synchronized RateDecision await(int epoch, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -55,6 +54,9 @@ public final class LearningRateBoard {
         if (event != null) {
             return new RateDecision(event.learningRate(), event.scheduleVersion(), RateSource.SCHEDULER, event.eventId());
         }
-        return new RateDecision(lastSpec.toSchedule().at(epoch), lastSpecVersion, RateSource.FALLBACK, "");
+        if (lastState != null) {
+            return new RateDecision(lastState.rateAt(epoch), lastState.scheduleVersion(), RateSource.FALLBACK, "");
+        }
+        return new RateDecision(fallback.schedule().at(epoch), 0, RateSource.FALLBACK, "");
     }
 }

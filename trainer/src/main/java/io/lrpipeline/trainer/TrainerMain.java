@@ -95,7 +95,7 @@ public final class TrainerMain implements Callable<Integer> {
                     : new ShardedBatches(trainImages, 0, 1, samplesPerEpoch, batchSize, inputSize, 1, seed + id.hashCode());
             List<Batch> evaluation = ShardedBatches.all(FashionMnist.test(dataDir, evalSamples), batchSize, inputSize, 1);
             Dl4jModel model = Dl4jModel.inceptionV4(inputSize, 1, FashionMnist.CLASSES, width,
-                    fallback.toSchedule().at(0), seed);
+                    fallback.schedule().at(0), seed);
             System.out.printf("%s | Inception-v4 width %s, %d×%d input, %,d parameters; %d epochs of %d images%n",
                     id, width, inputSize, inputSize, model.parameterCount(), epochs, samplesPerEpoch);
             Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds));

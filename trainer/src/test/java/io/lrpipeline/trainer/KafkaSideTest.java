@@ -7,6 +7,7 @@ import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.SchedulePlan;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.RateSource;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,7 +63,7 @@ class KafkaSideTest {
 
     @Test
     void lateWorkerBootstrapsFromEventsAndStateOfItsOwnRunOnly() throws Exception {
-        send(Topics.STATE, "run-late", EventJson.write(new RunState("run-late", new ScheduleSpec("constant", Map.of("rate", 0.003)), 2, AT)));
+        send(Topics.STATE, "run-late", EventJson.write(stateOf("run-late", new ScheduleSpec("constant", Map.of("rate", 0.003)), 2)));
         send(Topics.LR_EVENTS, "run-late", EventJson.write(new LearningRateChanged("e0", "run-late", 0, 0.045, 1, "", AT)));
         send(Topics.LR_EVENTS, "run-other", EventJson.write(new LearningRateChanged("x1", "run-other", 1, 0.5, 1, "", AT)));
         send(Topics.LR_EVENTS, "run-late", "{ not json");
@@ -117,5 +119,11 @@ class KafkaSideTest {
         }
 
         assertThat(seen).containsExactly(new WorkerJoined("run-metrics", "worker-0", 2, 4, AT));
+    }
+
+    /** The state a scheduler publishes for a run on {@code spec} at {@code version}, before any worker joined. */
+    private static RunState stateOf(String runId, ScheduleSpec spec, long version) {
+        return new RunState(runId, version, SchedulePlan.of(spec), 1, 10, Map.of(), new TreeMap<>(), new TreeMap<>(), List.of(),
+                List.of(), AT);
     }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.SchedulePlan;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,7 +60,7 @@ class LearningRateBoardTest {
 
     @Test
     void fallsBackToTheLastSpecFromStateWhenTheSchedulerIsSilent() throws Exception {
-        board.offer(new RunState("run-1", new ScheduleSpec("constant", Map.of("rate", 0.002)), 4, AT));
+        board.offer(stateOf("run-1", new ScheduleSpec("constant", Map.of("rate", 0.002)), 4));
 
         assertThat(board.await(7, Duration.ofMillis(20))).isEqualTo(new RateDecision(0.002, 4, RateSource.FALLBACK, ""));
     }
@@ -65,5 +68,11 @@ class LearningRateBoardTest {
     @Test
     void fallsBackToItsConfiguredPresetWithoutState() throws Exception {
         assertThat(board.await(2, Duration.ofMillis(20)).learningRate()).isEqualTo(0.045 * 0.94);
+    }
+
+    /** The state a scheduler publishes for a run on {@code spec} at {@code version}, before any worker joined. */
+    private static RunState stateOf(String runId, ScheduleSpec spec, long version) {
+        return new RunState(runId, version, SchedulePlan.of(spec), 1, 10, Map.of(), new TreeMap<>(), new TreeMap<>(), List.of(),
+                List.of(), AT);
     }
 }

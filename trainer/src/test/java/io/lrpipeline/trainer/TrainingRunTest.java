@@ -70,7 +70,7 @@ class TrainingRunTest {
 
     @Test
     void appliesEachEpochsRateBeforeItsFirstIterationAndOnlyWhenItChanges() throws Exception {
-        Schedule seed = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+        Schedule seed = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
         for (int epoch = 0; epoch < 4; epoch++) {
             board.offer(new LearningRateChanged("e" + epoch, "run-1", epoch, seed.at(epoch), 1, "", AT));
         }

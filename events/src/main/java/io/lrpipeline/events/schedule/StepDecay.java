@@ -7,6 +7,8 @@ package io.lrpipeline.events.schedule;
  */
 public record StepDecay(double initial, double factor, int every, int offset) implements Schedule {
     public StepDecay {
+        Parameters.requirePositive("initial", initial);
+        Parameters.requirePositive("factor", factor);
         if (every < 1) {
             throw new IllegalArgumentException("every must be >= 1, was " + every);
         }

@@ -23,7 +23,7 @@ class StepDecayTest {
         "10, 0.033025681008",
     })
     void kerasPresetGivesTheSeedsNumbers(int epoch, double expected) {
-        Schedule seed = Presets.named(Presets.KERAS_STEP_DECAY).toSchedule();
+        Schedule seed = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
 
         assertThat(seed.at(epoch)).isCloseTo(expected, within(EXACT));
         assertThat(seed.at(epoch)).isCloseTo(0.045 * Math.pow(0.94, Math.floor((1 + epoch) / 2.0)), within(EXACT));
@@ -43,7 +43,7 @@ class StepDecayTest {
         "10, 0.033025681008",
     })
     void inceptionV4PresetDecaysEveryTwoEpochsLikeThePaper(int epoch, double expected) {
-        Schedule paper = Presets.named(Presets.INCEPTION_V4).toSchedule();
+        Schedule paper = Presets.named(Presets.INCEPTION_V4).schedule();
 
         assertThat(paper.at(epoch)).isCloseTo(expected, within(EXACT));
     }

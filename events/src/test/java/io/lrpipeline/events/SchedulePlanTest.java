@@ -1,0 +1,78 @@
+package io.lrpipeline.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.events.schedule.ScheduleSpec;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SchedulePlanTest {
+    private static final ScheduleSpec PAPER = Presets.named(Presets.INCEPTION_V4);
+    private static final TreeMap<Integer, EpochSummary> NOTHING_OBSERVED = new TreeMap<>();
+
+    @Test
+    void newScheduleTakesOverFromItsEpochAndKeepsEarlierEpochs() {
+        SchedulePlan plan = SchedulePlan.of(PAPER).from(3, constant(0.01));
+
+        assertThat(curve(plan, 6)).containsExactly(0.045, 0.045, 0.0423, 0.01, 0.01, 0.01);
+    }
+
+    @Test
+    void laterChangeReplacesSegmentsFromItsEpochOn() {
+        SchedulePlan plan = SchedulePlan.of(PAPER).from(4, constant(0.01)).from(2, constant(0.02));
+
+        assertThat(curve(plan, 6)).containsExactly(0.045, 0.045, 0.02, 0.02, 0.02, 0.02);
+    }
+
+    @Test
+    void pauseHoldsTheRateUntilResumed() {
+        SchedulePlan plan = SchedulePlan.of(PAPER).pausedAt(2, 0.045).resumedAt(5);
+
+        assertThat(curve(plan, 7)).containsExactly(0.045, 0.045, 0.045, 0.045, 0.045, 0.039762, 0.03737628);
+        assertThat(plan.paused()).isFalse();
+        assertThat(SchedulePlan.of(PAPER).pausedAt(2, 0.045).paused()).isTrue();
+    }
+
+    @Test
+    void newScheduleEndsAPause() {
+        SchedulePlan plan = SchedulePlan.of(PAPER).pausedAt(1, 0.045).from(3, constant(0.01));
+
+        assertThat(curve(plan, 5)).containsExactly(0.045, 0.045, 0.045, 0.01, 0.01);
+        assertThat(plan.paused()).isFalse();
+    }
+
+    @Test
+    void plateauSegmentReadsOnlyTheEpochsSinceItTookOver() {
+        ScheduleSpec plateau = new ScheduleSpec(ScheduleSpec.REDUCE_ON_PLATEAU,
+                Map.of("initial", 0.1, "factor", 0.5, "patience", 1.0), "loss", null);
+        SchedulePlan plan = SchedulePlan.of(PAPER).from(2, plateau);
+        TreeMap<Integer, EpochSummary> observed = new TreeMap<>(Map.of(
+                0, new EpochSummary(9.0, 0, 1), 1, new EpochSummary(1.0, 0, 1),   // before the plateau: ignored
+                2, new EpochSummary(2.0, 0, 1), 3, new EpochSummary(2.0, 0, 1)));  // flat once: patience 1 → halved
+
+        assertThat(plan.rateAt(2, 1, observed)).isEqualTo(0.1);
+        assertThat(plan.rateAt(3, 1, observed)).isEqualTo(0.1);
+        assertThat(plan.rateAt(4, 1, observed)).isEqualTo(0.05);
+    }
+
+    @Test
+    void epochSummaryAveragesTheWorkersThatReported() {
+        EpochSummary summary = new EpochSummary(0, 0, 0).with(2.0, 0.5).with(1.0, 0.7);
+
+        assertThat(summary.loss()).isEqualTo(1.5);
+        assertThat(summary.accuracy()).isCloseTo(0.6, within(1e-15));
+        assertThat(summary.workers()).isEqualTo(2);
+    }
+
+    private static ScheduleSpec constant(double rate) {
+        return new ScheduleSpec(ScheduleSpec.CONSTANT, Map.of("rate", rate));
+    }
+
+    private static double[] curve(SchedulePlan plan, int epochs) {
+        return IntStream.range(0, epochs).mapToDouble(e -> Math.round(plan.rateAt(e, 1, NOTHING_OBSERVED) * 1e12) / 1e12).toArray();
+    }
+}

@@ -1,0 +1,116 @@
+package io.lrpipeline.scheduler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.RunState;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/**
+ * The runs over HTTP: read a run's plan, history and the rates its workers applied; send it a command. A command
+ * sent here goes through {@code lr.commands} like any other, and the response is its outcome.
+ */
+@Path("/api/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class RunsResource {
+    /** A run as the page draws it: its state, and the planned rate of each epoch (issued ones as issued). */
+    public record RunView(RunState state, List<Double> planned) {}
+
+    /** One line per run. */
+    public record RunSummary(String runId, long scheduleVersion, int currentEpoch, int epochs, boolean paused) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunSchedules schedules;
+    private final CommandOutcomes outcomes;
+    private final SchedulerConfig config;
+    private final MutinyEmitter<String> commands;
+
+    public RunsResource(RunSchedules schedules, CommandOutcomes outcomes, SchedulerConfig config,
+            @Channel("lr-commands-out") MutinyEmitter<String> commands) {
+        this.schedules = schedules;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.commands = commands;
+    }
+
+    @GET
+    @Operation(summary = "Every run the scheduler knows")
+    public List<RunSummary> runs() {
+        return schedules.runs().stream().map(s -> new RunSummary(s.runId(), s.scheduleVersion(),
+                s.issued().isEmpty() ? -1 : s.issued().lastKey(), s.epochs(), s.plan().paused())).toList();
+    }
+
+    @GET
+    @Path("/{runId}")
+    @Operation(summary = "A run's plan, history, members with the rates they applied, and its planned curve")
+    public RunView run(@PathParam("runId") String runId) {
+        RunState state = schedules.run(runId).orElseThrow(() -> new NotFoundException("unknown run '" + runId + "'"));
+        return new RunView(state, schedules.plannedCurve(runId).orElseThrow());
+    }
+
+    @POST
+    @Path("/{runId}/commands")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a command (set-schedule, override, undo, pause, resume, preview) and wait for its outcome",
+            description = "The body is a command as on lr.commands; runId comes from the path and commandId is generated "
+                    + "when missing. 200 with the outcome when accepted or previewed, 422 with the reason when rejected.")
+    public Response command(@PathParam("runId") String runId, String body) throws InterruptedException {
+        ObjectNode command;
+        try {
+            command = JSON.readTree(body) instanceof ObjectNode object ? object : null;
+        } catch (JsonProcessingException e) {
+            command = null;
+        }
+        if (command == null) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(new Problem("the body must be a JSON object: a command")).build();
+        }
+        if (command.hasNonNull("runId") && !runId.equals(command.path("runId").asText())) {
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity(new Problem("runId in the body ('" + command.path("runId").asText() + "') differs from the path")).build();
+        }
+        command.put("runId", runId);
+        if (!command.path("commandId").isTextual()) {
+            command.put("commandId", "rest-" + UUID.randomUUID());
+        }
+        String commandId = command.path("commandId").asText();
+        CompletableFuture<CommandOutcome> outcome = outcomes.expect(commandId);
+        try {
+            commands.sendMessageAndAwait(KafkaRecord.of(runId, command.toString()));
+            CommandOutcome answer = outcome.get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return Response.status(answer.status() == CommandOutcome.Status.REJECTED ? 422 : 200).entity(answer).build();
+        } catch (TimeoutException e) {
+            return Response.status(Response.Status.GATEWAY_TIMEOUT)
+                    .entity(new Problem("command " + commandId + " was published but no outcome came within "
+                            + config.commandTimeout().toSeconds() + " s")).build();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            outcomes.forget(commandId);
+        }
+    }
+
+    /** An error body. */
+    public record Problem(String error) {}
+}

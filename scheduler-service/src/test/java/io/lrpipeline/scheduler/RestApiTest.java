@@ -1,0 +1,104 @@
+package io.lrpipeline.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The REST API, OpenAPI, health and metrics of the running service. */
+@QuarkusTest
+class RestApiTest {
+    private static final String RUN = "run-rest";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Inject
+    RunSchedules schedules;
+
+    @BeforeEach
+    void runExists() throws Exception {
+        if (schedules.run(RUN).isEmpty()) {
+            try (TopicClient kafka = new TopicClient(bootstrapServers)) {
+                kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 20, Instant.now())));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(RUN).isPresent());
+        }
+    }
+
+    @Test
+    void previewAnswersWithTheCurveAndChangesNothing() throws Exception {
+        long version = schedules.run(RUN).orElseThrow().scheduleVersion();
+
+        HttpResponse<String> response = post("/api/runs/" + RUN + "/commands", "{\"type\": \"preview\", \"learningRate\": 0.02, \"epochs\": 4}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"PREVIEW\"").contains("\"curve\":[0.045,0.02,0.02,0.02]");
+        assertThat(schedules.run(RUN).orElseThrow().scheduleVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void acceptedCommandShowsInTheRunsHistory() throws Exception {
+        HttpResponse<String> response = post("/api/runs/" + RUN + "/commands",
+                "{\"type\": \"override\", \"learningRate\": 0.005, \"fromEpoch\": 5, \"by\": \"rest-test\", \"why\": \"because\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"ACCEPTED\"").contains("\"effectiveFromEpoch\":5");
+        HttpResponse<String> run = get("/api/runs/" + RUN);
+        assertThat(run.body()).contains("\"by\":\"rest-test\"").contains("\"why\":\"because\"").contains("\"planned\":[");
+    }
+
+    @Test
+    void rejectedCommandIs422WithTheReason() throws Exception {
+        HttpResponse<String> response = post("/api/runs/" + RUN + "/commands", "{\"type\": \"override\", \"learningRate\": 42, \"by\": \"x\"}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body()).contains("learning rate 42.0 is outside the allowed [1.0E-6, 1.0]");
+    }
+
+    @Test
+    void unknownRunIs404() throws Exception {
+        assertThat(get("/api/runs/nobody").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void servesOpenApiSwaggerHealthAndMetrics() throws Exception {
+        post("/api/runs/" + RUN + "/commands", "{\"type\": \"preview\", \"learningRate\": 0.02}");
+
+        assertThat(get("/q/openapi").body()).contains("/api/runs/{runId}/commands");
+        assertThat(get("/q/swagger-ui/").statusCode()).isEqualTo(200);
+        HttpResponse<String> health = get("/q/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\": \"UP\"");
+        assertThat(get("/q/metrics").body()).contains("scheduler_commands_total");
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(root.toString()).resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(root.toString()).resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,159 @@
+package io.lrpipeline.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.events.TrainingMetric.EpochEnded;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged scheduler, killed with SIGKILL mid-run and started again on the same broker: it must go on with the
+ * plan, version, undo history and workers it had, publish every epoch's rate exactly once, and put back an event a
+ * crash kept off {@code lr.events}. Runs after {@code package} (failsafe), on {@code target/quarkus-app}.
+ */
+class SchedulerRestartIT {
+    private static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static LocalKafkaBroker broker;
+    private static TopicClient kafka;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = LocalKafkaBroker.start(Files.createTempDirectory("scheduler-restart-kafka"));
+        broker.createContractTopics();
+        kafka = new TopicClient(broker.bootstrapServers(), Topics.LR_EVENTS, Topics.COMMANDS_REPLIES, Topics.STATE);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+        broker.close();
+    }
+
+    @Test
+    void restartedSchedulerLosesNothingAndRepeatsNothing() throws Exception {
+        Process first = startScheduler("first");
+        try {
+            metric(new WorkerJoined("run-r", "w0", 2, 10, Instant.now()));
+            metric(new WorkerJoined("run-r", "w1", 2, 10, Instant.now()));
+            awaitEvents("run-r", 1);
+            kafka.send(Topics.COMMANDS, "run-r", "{\"commandId\": \"r-1\", \"runId\": \"run-r\", \"type\": \"override\", "
+                    + "\"learningRate\": 0.01, \"fromEpoch\": 3, \"by\": \"ops\", \"why\": \"before the crash\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-r").size() == 1);
+            ended("w0", 0);
+            ended("w1", 0);
+            awaitEvents("run-r", 2);
+            ended("w0", 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> lastState("run-r").members().get("w0").lastEpochEnded() == 1);
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+
+        Process second = startScheduler("second");
+        try {
+            ended("w1", 1);
+            awaitEvents("run-r", 3);
+            ended("w0", 2);
+            ended("w1", 2);
+            awaitEvents("run-r", 4);
+            kafka.send(Topics.COMMANDS, "run-r", "{\"commandId\": \"r-2\", \"runId\": \"run-r\", \"type\": \"undo\", \"by\": \"ops\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-r").size() == 2);
+            ended("w0", 3);
+            ended("w1", 3);
+            awaitEvents("run-r", 5);
+        } finally {
+            second.destroyForcibly().waitFor();
+        }
+
+        assertThat(events("run-r")).extracting(LearningRateChanged::epoch, LearningRateChanged::learningRate, LearningRateChanged::scheduleVersion)
+                .containsExactly(tuple(0, 0.045, 1L), tuple(1, 0.045, 2L), tuple(2, 0.0423, 2L), tuple(3, 0.01, 2L), tuple(4, 0.039762, 3L));
+        CommandOutcome undo = EventJson.read(kafka.values(Topics.COMMANDS_REPLIES, "run-r").get(1), CommandOutcome.class);
+        assertThat(undo.status()).isEqualTo(CommandOutcome.Status.ACCEPTED);
+        assertThat(lastState("run-r").history()).extracting(RunState.ScheduleChange::commandId).containsSubsequence("r-1", "r-2");
+    }
+
+    @Test
+    void eventACrashKeptOffTheTopicIsPublishedOnRestart() throws Exception {
+        Process first = startScheduler("crash-first");
+        try {
+            metric(new WorkerJoined("run-c", "w0", 1, 10, Instant.now()));
+            awaitEvents("run-c", 1);
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+        RunState state = lastState("run-c");
+        TreeMap<Integer, RunState.IssuedRate> issued = new TreeMap<>(state.issued());
+        issued.put(1, new RunState.IssuedRate(0.045, 1, "written-before-the-crash", "step-decay v1", Instant.now()));
+        kafka.send(Topics.STATE, "run-c", EventJson.write(new RunState(state.runId(), state.scheduleVersion(), state.plan(), state.workers(),
+                state.epochs(), state.members(), issued, state.observed(), state.history(), state.undoable(), Instant.now())));
+
+        Process second = startScheduler("crash-second");
+        try {
+            awaitEvents("run-c", 2);
+            ended("run-c", "w0", 0);
+            ended("run-c", "w0", 1);
+            awaitEvents("run-c", 3);
+        } finally {
+            second.destroyForcibly().waitFor();
+        }
+
+        assertThat(events("run-c")).extracting(LearningRateChanged::epoch, LearningRateChanged::eventId)
+                .containsExactly(tuple(0, events("run-c").get(0).eventId()), tuple(1, "written-before-the-crash"),
+                        tuple(2, events("run-c").get(2).eventId()));
+    }
+
+    private static Process startScheduler(String name) throws Exception {
+        File log = Files.createTempFile("scheduler-" + name, ".log").toFile();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        Process process = builder.start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log.toPath()).contains("Installed features")
+                || !process.isAlive());
+        assertThat(process.isAlive()).as("scheduler %s is up (log: %s)", name, log).isTrue();
+        return process;
+    }
+
+    private static void ended(String worker, int epoch) {
+        ended("run-r", worker, epoch);
+    }
+
+    private static void ended(String run, String worker, int epoch) {
+        metric(new EpochEnded(run, worker, epoch, 4, 2.0, 0.1, 5.0, 0.0, Instant.now()));
+    }
+
+    private static void metric(TrainingMetric metric) {
+        kafka.send(Topics.TRAINING_METRICS, metric.runId(), EventJson.write(metric));
+    }
+
+    private static void awaitEvents(String run, int count) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> events(run).size() >= count);
+    }
+
+    private static List<LearningRateChanged> events(String run) {
+        return kafka.values(Topics.LR_EVENTS, run).stream().map(v -> EventJson.read(v, LearningRateChanged.class)).toList();
+    }
+
+    private static RunState lastState(String run) {
+        List<String> states = kafka.values(Topics.STATE, run);
+        return EventJson.read(states.get(states.size() - 1), RunState.class);
+    }
+}
