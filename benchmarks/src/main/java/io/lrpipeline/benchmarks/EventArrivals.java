@@ -1,0 +1,89 @@
+package io.lrpipeline.benchmarks;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * One worker's view of {@code topic}, like a trainer's feed: a consumer assigned to every partition, polling all the
+ * time on its own thread, noting when each record arrived, by the key {@code runId/epoch} for rate events and
+ * {@code commandId} for command outcomes.
+ */
+final class EventArrivals implements AutoCloseable {
+    record Arrival(Instant at, String value) {}
+
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    EventArrivals(String bootstrapServers, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // the end now, before anything is sent
+        thread = new Thread(() -> poll(topic), "arrivals-" + topic);
+        thread.start();
+    }
+
+    /** When the record with {@code key} arrived, waiting up to {@code timeout} for it. */
+    Arrival await(String key, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!arrivals.containsKey(key)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no record " + key + " within " + timeout);
+            }
+            Thread.sleep(1);
+        }
+        return arrivals.get(key);
+    }
+
+    static String eventKey(String runId, int epoch) {
+        return runId + "/" + epoch;
+    }
+
+    private void poll(String topic) {
+        try {
+            while (!closed) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    Instant now = Instant.now();
+                    arrivals.put(key(topic, record.value()), new Arrival(now, record.value()));
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private static String key(String topic, String value) {
+        if (topic.equals(Topics.LR_EVENTS)) {
+            LearningRateChanged event = EventJson.read(value, LearningRateChanged.class);
+            return eventKey(event.runId(), event.epoch());
+        }
+        return EventJson.read(value, io.lrpipeline.events.CommandOutcome.class).commandId();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        consumer.wakeup();
+        thread.join();
+    }
+}
