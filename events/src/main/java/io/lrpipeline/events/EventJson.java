@@ -11,6 +11,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class EventJson {
     /** Larger payloads are refused before parsing. */
     public static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+    /**
+     * The limit for {@link RunState}, which the scheduler writes and which holds a run's history and every worker's
+     * applied rates: under Kafka's default 1 MB message size.
+     */
+    public static final int MAX_STATE_CHARS = 900 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -33,8 +38,9 @@ public final class EventJson {
         if (json == null) {
             throw new InvalidEventException("payload is missing");
         }
-        if (json.length() > MAX_PAYLOAD_CHARS) {
-            throw new InvalidEventException("payload is " + json.length() + " characters, more than " + MAX_PAYLOAD_CHARS);
+        int limit = type == RunState.class ? MAX_STATE_CHARS : MAX_PAYLOAD_CHARS;
+        if (json.length() > limit) {
+            throw new InvalidEventException("payload is " + json.length() + " characters, more than " + limit);
         }
         try {
             return MAPPER.readValue(json, type);

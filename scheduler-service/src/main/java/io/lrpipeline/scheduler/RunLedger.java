@@ -24,6 +24,11 @@ import java.util.TreeMap;
  * {@link #snapshot} and {@link #restore} turn it into and from the {@link RunState} kept in {@code lr.state}.
  */
 final class RunLedger {
+    /** History entries kept (the oldest go first): bounds the state record, and the window for duplicate command ids. */
+    static final int HISTORY_KEPT = 500;
+    /** Changes that can be undone, most recent first. */
+    static final int UNDO_KEPT = 50;
+
     private final String runId;
     private long version;
     private SchedulePlan plan;
@@ -107,15 +112,24 @@ final class RunLedger {
             undoable.remove(undoable.size() - 1);
         } else {
             undoable.add(plan);
+            trim(undoable, UNDO_KEPT);
         }
         plan = newPlan;
         version = entry.scheduleVersion();
         history.add(entry);
+        trim(history, HISTORY_KEPT);
+    }
+
+    private static void trim(List<?> list, int kept) {
+        if (list.size() > kept) {
+            list.subList(0, list.size() - kept).clear();
+        }
     }
 
     /** Something the scheduler noticed, kept in the history without changing the plan. */
     void note(String what, Instant now) {
         history.add(new ScheduleChange(version, "", "notice", "scheduler", what, now, null, currentEpoch(), what));
+        trim(history, HISTORY_KEPT);
     }
 
     /** A worker announced itself; returns true when it came back after being declared lost. */

@@ -205,6 +205,20 @@ class RunSchedulesTest {
         assertThat(restarted.onCommand(command("c-1", "\"type\": \"undo\"")).rejection()).isPresent();
     }
 
+    @Test
+    void stateStaysBoundedAndReadableAfterManyCommands() {
+        twoWorkersJoined();
+        for (int n = 0; n < 1200; n++) {
+            schedules.onCommand(command("many-" + n, "\"type\": \"override\", \"learningRate\": " + (0.001 + n * 1e-6)));
+        }
+
+        RunState state = schedules.run("run-1").orElseThrow();
+        assertThat(state.scheduleVersion()).isEqualTo(1201);
+        assertThat(state.history()).hasSize(RunLedger.HISTORY_KEPT);
+        assertThat(state.undoable()).hasSize(RunLedger.UNDO_KEPT);
+        assertThat(io.lrpipeline.events.EventJson.read(io.lrpipeline.events.EventJson.write(state), RunState.class)).isEqualTo(state);
+    }
+
     private void twoWorkersJoined() {
         schedules.onMetric(joined("w0", 2, 10));
         schedules.onMetric(joined("w1", 2, 10));
