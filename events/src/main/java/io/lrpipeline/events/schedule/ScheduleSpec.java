@@ -51,11 +51,6 @@ public record ScheduleSpec(String kind, Map<String, Double> params, String monit
         return kinds;
     }
 
-    /** This spec with {@code scaling} (or none). */
-    public ScheduleSpec withScaling(WorkerScaling scaling) {
-        return new ScheduleSpec(kind, params, monitor, scaling);
-    }
-
     /** Throws an {@link IllegalArgumentException} that names the first thing wrong with this spec. */
     public void validate() {
         if (isMetricDriven()) {

@@ -52,8 +52,8 @@ class ScheduleKindsTest {
     @ParameterizedTest(name = "epoch {0} -> {1}")
     @CsvSource({"0, 0.1", "1, 0.333333333333333", "2, 0.566666666666667", "3, 0.8", "5, 0.8"})
     void scaledSpecMultipliesTheBaseRate(int epoch, double expected) {
-        ScheduleSpec spec = new ScheduleSpec(ScheduleSpec.CONSTANT, Map.of("rate", 0.1))
-                .withScaling(new WorkerScaling(WorkerScaling.Rule.LINEAR, 3, 2));
+        ScheduleSpec spec = new ScheduleSpec(ScheduleSpec.CONSTANT, Map.of("rate", 0.1), null,
+                new WorkerScaling(WorkerScaling.Rule.LINEAR, 3, 2));
 
         assertThat(spec.rate(epoch, 16, java.util.List.of())).isCloseTo(expected, within(EXACT));
     }
