@@ -6,10 +6,12 @@ import io.lrpipeline.events.CommandRejected;
 import io.lrpipeline.events.RunState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Seeded commands for one run at a known epoch: valid ones (valid by construction), invalid ones (each broken in a
@@ -67,7 +69,7 @@ final class CommandFuzzer {
             case 8 -> bad(id, command(id, RUN, override(rate()), ", \"fromEpoch\": " + random.nextInt(currentEpoch)), "in the past");
             case 9 -> bad(id, command(id, RUN, override(rate()), "") .replace("\"by\": \"fuzzer\", ", "\"why\": \"" + "x".repeat(70_000) + "\", "), "more than 65536");
             case 10 -> validIds.isEmpty() ? bad(id, command(id, RUN, "\"type\": \"resume\"", ""), "is not paused")
-                    : new Case(id, command(validIds.get(random.nextInt(validIds.size())), RUN, override(rate()), from).replaceFirst("\\{", "{\"why\": \"" + id + "\", "),
+                    : new Case(id, command(recentValidId(), RUN, override(rate()), from).replaceFirst("\\{", "{\"why\": \"" + id + "\", "),
                             Expect.INVALID, "duplicate commandId");
             case 11 -> {
                 String whole = command(id, RUN, override(rate()), from);
@@ -76,6 +78,11 @@ final class CommandFuzzer {
             case 12 -> bad(id, command(id, RUN, override(rate()), from).replace("\"type\"", "\"tpye\""), "unknown field 'tpye'");
             default -> bad(id, command(id, RUN, schedule("{\"kind\": \"exponential\", \"params\": {\"initial\": 0.1, \"gamma\": " + (1.2 + random.nextDouble()) + "}}"), from), "outside the allowed");
         };
+    }
+
+    /** One of the last 50 valid ids: well inside the history the scheduler keeps for duplicate detection. */
+    private String recentValidId() {
+        return validIds.get(validIds.size() - 1 - random.nextInt(Math.min(50, validIds.size())));
     }
 
     private Case edited(String id) {
@@ -106,7 +113,13 @@ final class CommandFuzzer {
         Map<String, Long> applied = new HashMap<>();
         after.history().stream().filter(c -> c.commandId().startsWith("fz-")).forEach(c -> applied.merge(c.commandId(), 1L, Long::sum));
         List<String> problems = new ArrayList<>();
-        int accepted = 0;
+        Set<Long> versions = new HashSet<>();
+        Set<String> accepted = new HashSet<>();
+        outcomeById.forEach((id, o) -> {
+            if (o.status() == Status.ACCEPTED) {
+                accepted.add(id);
+            }
+        });
         int valid = 0;
         int invalid = 0;
         for (Case c : cases) {
@@ -131,16 +144,23 @@ final class CommandFuzzer {
                 problems.add(label + "invalid but not rejected: " + (outcome == null ? "no outcome" : outcome.message()));
             } else if (outcome == null || outcome.status() != Status.ACCEPTED) {
                 problems.add(label + "neither rejected nor accepted: " + outcome);
-            } else if (applied.getOrDefault(c.commandId(), 0L) != 1) {
-                problems.add(label + "accepted but applied " + applied.getOrDefault(c.commandId(), 0L) + " times");
+            } else if (applied.getOrDefault(c.commandId(), 0L) > 1) {
+                problems.add(label + "accepted but in the history " + applied.get(c.commandId()) + " times");
+            } else if (!versions.add(outcome.scheduleVersion())) {
+                problems.add(label + "accepted as version " + outcome.scheduleVersion() + ", which another command also got");
             } else {
-                accepted++;
                 valid++;
             }
         }
-        if (after.scheduleVersion() != versionBefore + accepted) {
-            problems.add("version went from " + versionBefore + " to " + after.scheduleVersion() + " for " + accepted + " accepted commands");
+        // each accepted command bumped the version once: versions before+1 … after, each taken by exactly one command
+        if (after.scheduleVersion() != versionBefore + valid || !versions.stream().allMatch(v -> v > versionBefore && v <= after.scheduleVersion())) {
+            problems.add("version went from " + versionBefore + " to " + after.scheduleVersion() + " for " + valid + " accepted commands");
         }
+        after.history().stream().filter(c -> c.commandId().startsWith("fz-")).forEach(c -> {
+            if (!accepted.contains(c.commandId())) {
+                problems.add(c.commandId() + " is in the history but was never answered as accepted");
+            }
+        });
         return new Verdict(problems, valid, invalid);
     }
 
