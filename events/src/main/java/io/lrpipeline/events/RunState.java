@@ -39,6 +39,29 @@ public record RunState(
         public Member {
             applied = new TreeMap<>(applied);
         }
+
+        /** A worker just announced, that has finished no epoch yet. */
+        public static Member joined(Instant at) {
+            return new Member(-1, at, MemberStatus.ACTIVE, new TreeMap<>());
+        }
+
+        public Member seenAt(Instant at) {
+            return new Member(lastEpochEnded, at, status, applied);
+        }
+
+        public Member withStatus(MemberStatus newStatus) {
+            return new Member(lastEpochEnded, lastSeen, newStatus, applied);
+        }
+
+        public Member endedEpoch(int epoch) {
+            return new Member(epoch, lastSeen, status, applied);
+        }
+
+        public Member applying(int epoch, AppliedRate rate) {
+            NavigableMap<Integer, AppliedRate> more = new TreeMap<>(applied);
+            more.put(epoch, rate);
+            return new Member(lastEpochEnded, lastSeen, status, more);
+        }
     }
 
     /** Whether a worker is training, has finished its epochs, or went silent for longer than the scheduler waits. */

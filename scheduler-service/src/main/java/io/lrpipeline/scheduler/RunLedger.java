@@ -63,7 +63,7 @@ final class RunLedger {
     /** A ledger from its last snapshot; active workers get a fresh timeout, since the scheduler was away, not they. */
     static RunLedger restore(RunState state, Instant now) {
         RunLedger ledger = new RunLedger(state);
-        ledger.members.replaceAll((id, m) -> m.status() == MemberStatus.ACTIVE ? withSeen(m, now) : m);
+        ledger.members.replaceAll((id, m) -> m.status() == MemberStatus.ACTIVE ? m.seenAt(now) : m);
         return ledger;
     }
 
@@ -137,8 +137,7 @@ final class RunLedger {
         workers = Math.max(workers, declaredWorkers);
         epochs = Math.max(epochs, declaredEpochs);
         Member before = members.get(workerId);
-        members.put(workerId, new Member(before == null ? -1 : before.lastEpochEnded(), at, MemberStatus.ACTIVE,
-                before == null ? new TreeMap<>() : before.applied()));
+        members.put(workerId, before == null ? Member.joined(at) : before.seenAt(at).withStatus(MemberStatus.ACTIVE));
         return before != null && before.status() == MemberStatus.LOST;
     }
 
@@ -146,19 +145,16 @@ final class RunLedger {
     boolean seen(String workerId, Instant at) {
         Member member = members.get(workerId);
         if (member == null) {
-            members.put(workerId, new Member(-1, at, MemberStatus.ACTIVE, new TreeMap<>()));
+            members.put(workerId, Member.joined(at));
             return false;
         }
         boolean back = member.status() == MemberStatus.LOST;
-        members.put(workerId, new Member(member.lastEpochEnded(), at, back ? MemberStatus.ACTIVE : member.status(), member.applied()));
+        members.put(workerId, back ? member.seenAt(at).withStatus(MemberStatus.ACTIVE) : member.seenAt(at));
         return back;
     }
 
     void applied(String workerId, int epoch, AppliedRate rate) {
-        Member member = members.get(workerId);
-        TreeMap<Integer, AppliedRate> applied = new TreeMap<>(member.applied());
-        applied.put(epoch, rate);
-        members.put(workerId, new Member(member.lastEpochEnded(), member.lastSeen(), member.status(), applied));
+        members.put(workerId, members.get(workerId).applying(epoch, rate));
     }
 
     /** A worker finished {@code epoch}; a repeated report (Kafka redelivers) changes nothing and returns false. */
@@ -167,15 +163,14 @@ final class RunLedger {
         if (member.lastEpochEnded() >= epoch) {
             return false;
         }
-        members.put(workerId, new Member(epoch, member.lastSeen(), member.status(), member.applied()));
+        members.put(workerId, member.endedEpoch(epoch));
         observed.merge(epoch, new EpochSummary(0, 0, 0).with(loss, accuracy), (old, one) -> old.with(loss, accuracy));
         boundaryReachedAt.putIfAbsent(epoch, now);
         return true;
     }
 
     void finished(String workerId) {
-        Member member = members.get(workerId);
-        members.put(workerId, new Member(member.lastEpochEnded(), member.lastSeen(), MemberStatus.FINISHED, member.applied()));
+        members.put(workerId, members.get(workerId).withStatus(MemberStatus.FINISHED));
     }
 
     /** Active workers silent for longer than {@code timeout} become lost; returns their ids. */
@@ -187,8 +182,7 @@ final class RunLedger {
             }
         });
         for (String id : lost) {
-            Member m = members.get(id);
-            members.put(id, new Member(m.lastEpochEnded(), m.lastSeen(), MemberStatus.LOST, m.applied()));
+            members.put(id, members.get(id).withStatus(MemberStatus.LOST));
         }
         return lost;
     }
@@ -242,9 +236,5 @@ final class RunLedger {
     private LearningRateChanged event(int epoch, IssuedRate rate) {
         return new LearningRateChanged(rate.eventId(), runId, epoch, rate.rate(), rate.scheduleVersion(), rate.reason(),
                 rate.issuedAt());
-    }
-
-    private static Member withSeen(Member m, Instant now) {
-        return new Member(m.lastEpochEnded(), now, m.status(), m.applied());
     }
 }

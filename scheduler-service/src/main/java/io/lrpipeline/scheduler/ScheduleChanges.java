@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns an operator's command into a new plan for one run, or into the reason it cannot be applied. Nothing here
@@ -31,10 +32,12 @@ final class ScheduleChanges {
     }
 
     Accepted decide(RunLedger run, LearningRateCommand command) throws Refused {
-        if (command.changesState() && run.history().stream().anyMatch(c -> command.commandId().equals(c.commandId()))) {
-            long version = run.history().stream().filter(c -> command.commandId().equals(c.commandId())).findFirst().orElseThrow()
-                    .scheduleVersion();
-            throw new Refused("duplicate commandId '" + command.commandId() + "': already applied as version " + version);
+        if (command.changesState()) {
+            Optional<ScheduleChange> earlier = run.history().stream().filter(c -> command.commandId().equals(c.commandId())).findFirst();
+            if (earlier.isPresent()) {
+                throw new Refused("duplicate commandId '" + command.commandId() + "': already applied as version "
+                        + earlier.get().scheduleVersion());
+            }
         }
         int current = run.currentEpoch();
         Integer requested = command.fromEpoch();
