@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands [options]; --help for the options.
+# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|sink [options]; --help for the options.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -8,7 +8,8 @@ case ${1:-} in
   latency) main=io.lrpipeline.benchmarks.LatencyBenchmark ;;
   overhead) main=io.lrpipeline.benchmarks.OverheadBenchmark ;;
   commands) main=io.lrpipeline.benchmarks.CommandBenchmark ;;
-  *) echo "usage: $0 latency|overhead|commands [options]" >&2; exit 2 ;;
+  sink) main=io.lrpipeline.benchmarks.SinkBenchmark ;;
+  *) echo "usage: $0 latency|overhead|commands|sink [options]" >&2; exit 2 ;;
 esac
 shift
 mvn -B -q -DskipTests package

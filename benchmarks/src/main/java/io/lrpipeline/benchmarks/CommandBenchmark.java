@@ -80,7 +80,7 @@ public final class CommandBenchmark implements Callable<Integer> {
         }
         try (EventArrivals replies = new EventArrivals(bootstrap, Topics.COMMANDS_REPLIES)) {
             for (int w = 0; w < workers; w++) {
-                send(new WorkerJoined(run, "w" + w, workers, rounds + 2, Instant.now()));
+                send(new WorkerJoined(run, "w" + w, workers, rounds + 2, 0, 0, Map.of(), Instant.now()));
             }
             for (EventArrivals feed : feeds) {
                 feed.await(EventArrivals.eventKey(run, 0), Duration.ofSeconds(60));
@@ -129,7 +129,7 @@ public final class CommandBenchmark implements Callable<Integer> {
         String prefix = "load-" + runs + "-" + System.nanoTime() + "-";
         try (EventArrivals feed = new EventArrivals(bootstrap, Topics.LR_EVENTS)) {
             for (int r = 0; r < runs; r++) {
-                send(new WorkerJoined(prefix + r, "w0", 1, epochsPerRun + 1, Instant.now()));
+                send(new WorkerJoined(prefix + r, "w0", 1, epochsPerRun + 1, 0, 0, Map.of(), Instant.now()));
             }
             for (int r = 0; r < runs; r++) {
                 feed.await(EventArrivals.eventKey(prefix + r, 0), Duration.ofSeconds(120));

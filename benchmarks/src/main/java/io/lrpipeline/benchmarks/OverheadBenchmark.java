@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
@@ -97,7 +98,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
         feed.start();
         List<Instant> joinedAndFinished = new ArrayList<>();
         try (MetricsPublisher publisher = new MetricsPublisher(bootstrap)) {
-            TrainingRun.Settings settings = new TrainingRun.Settings(run, "worker-0", 1, epochs, Duration.ofSeconds(60));
+            TrainingRun.Settings settings = new TrainingRun.Settings(run, "worker-0", 1, epochs, Duration.ofSeconds(60), Map.of());
             new TrainingRun(settings, model, batches, evaluation, board, metric -> {
                 publisher.accept(metric);
                 if (metric instanceof WorkerJoined || metric instanceof WorkerFinished) {

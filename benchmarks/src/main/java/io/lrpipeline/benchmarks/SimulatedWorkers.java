@@ -69,7 +69,7 @@ final class SimulatedWorkers {
         Thread feed = new Thread(() -> feed(bootstrapServers, runId, epochs, arrived, latencies.received()), workerId + "-feed");
         feed.start();
         Instant waitingSince = Instant.now();
-        publish(producer, new WorkerJoined(runId, workerId, workers, epochs, waitingSince));
+        publish(producer, new WorkerJoined(runId, workerId, workers, epochs, 0, 0, Map.of(), waitingSince));
         Map<Integer, LearningRateChanged> received = new HashMap<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
             while (!received.containsKey(epoch)) {

@@ -3,6 +3,7 @@ package io.lrpipeline.events;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What a trainer reports on {@link Topics#TRAINING_METRICS}, keyed by run id. The JSON carries a
@@ -31,11 +32,22 @@ public sealed interface TrainingMetric extends Versioned {
         FALLBACK
     }
 
-    /** A worker is up and about to train {@code epochs} epochs as one of {@code workers} workers. */
-    record WorkerJoined(String runId, String workerId, int workers, int epochs, Instant at) implements TrainingMetric {
+    /**
+     * A worker is up and about to train until epoch {@code epochs} as one of {@code workers} workers, starting at
+     * epoch {@code startEpoch} with {@code startIteration} iterations done: 0 and 0 for a fresh start, the
+     * checkpoint's counters for a worker that resumes. It carries the {@code hyperParameters} it was started with (names to
+     * strings, numbers or booleans).
+     */
+    record WorkerJoined(String runId, String workerId, int workers, int epochs, int startEpoch, long startIteration,
+            Map<String, Object> hyperParameters, Instant at) implements TrainingMetric {
         public WorkerJoined {
             Validation.requireId("runId", runId);
             Validation.requireId("workerId", workerId);
+            Validation.requireEpoch(startEpoch);
+            if (startIteration < 0) {
+                throw new IllegalArgumentException("startIteration must be >= 0, was " + startIteration);
+            }
+            hyperParameters = Validation.requireHyperParameters(hyperParameters);
         }
     }
 

@@ -111,13 +111,14 @@ class PipelineEndToEndTest {
                 assertThat(scalars(runDir().resolve(worker), tag)).as("%s %s", worker, tag)
                         .extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
             }
-            assertThat(scalars(runDir().resolve(worker), "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
+            assertThat(scalars(runDir().resolve(worker).resolve("iterations"), "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
         }
     }
 
     @Test
     void everyFileStartsWithItsVersionAndHasOnlyValidRecords() throws IOException {
-        for (Path dir : List.of(runDir(), runDir().resolve("worker-0"), runDir().resolve("worker-1"))) {
+        for (Path dir : List.of(runDir(), runDir().resolve("worker-0"), runDir().resolve("worker-1"),
+                runDir().resolve("worker-0/iterations"), runDir().resolve("worker-1/iterations"))) {
             List<Path> files = TfEventFiles.eventFiles(dir);
             assertThat(files).as(dir.toString()).isNotEmpty();
             for (Path file : files) {

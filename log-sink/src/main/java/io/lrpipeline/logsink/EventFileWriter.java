@@ -8,28 +8,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * One TensorBoard event file: named {@code events.out.tfevents.<seconds>.<host>.<pid>.<n>}, opened with a
- * {@code file_version} record, written whole records at a time, made durable by {@link #flush()}.
+ * One TensorBoard event file, opened with a {@code file_version} record. Records are framed into a buffer
+ * and reach the file, whole and forced to disk, only on {@link #flush()}: a reader never sees half a record.
  */
 public final class EventFileWriter implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final Set<String> taggedForPlugin = new HashSet<>();
     private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+    private long durableLength;
 
     private EventFileWriter(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
     }
 
-    /** Creates a new event file in {@code dir}; {@code sequence} keeps names unique within one process. */
-    public static EventFileWriter create(Path dir, double wallTime, String host, long pid, int sequence) throws IOException {
-        Files.createDirectories(dir);
-        String name = "events.out.tfevents.%d.%s.%d.%d".formatted((long) wallTime, host, pid, sequence);
-        Path path = dir.resolve(name);
+    /** Creates {@code path}, which must not exist, and buffers its {@code file_version} record. */
+    public static EventFileWriter create(Path path, double wallTime) throws IOException {
+        Files.createDirectories(path.getParent());
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         EventFileWriter writer = new EventFileWriter(path, channel);
         writer.append(EventProtos.fileVersion(wallTime));
@@ -44,11 +44,31 @@ public final class EventFileWriter implements Closeable {
         append(EventProtos.scalar(wallTime, step, tag, value, taggedForPlugin.add(tag)));
     }
 
+    public void writeText(String tag, long step, String markdown, double wallTime) {
+        append(EventProtos.text(wallTime, step, tag, markdown, taggedForPlugin.add(tag)));
+    }
+
+    public void writeSessionStart(long step, double wallTime) {
+        append(EventProtos.sessionStart(wallTime, step));
+    }
+
+    public void writeHParams(String groupName, Map<String, Object> hyperParameters, double wallTime) {
+        append(EventProtos.hparamsSessionStart(wallTime, groupName, hyperParameters));
+    }
+
+    /** Bytes on disk after the next {@link #flush()}: what is durable plus what is buffered. */
+    public long length() {
+        return durableLength + pending.position();
+    }
+
     /** Writes what is buffered and forces it to disk, so that a reader sees whole records only. */
     public void flush() throws IOException {
+        if (pending.position() == 0) {
+            return;
+        }
         pending.flip();
         while (pending.hasRemaining()) {
-            channel.write(pending);
+            durableLength += channel.write(pending, durableLength);
         }
         pending.clear();
         channel.force(false);

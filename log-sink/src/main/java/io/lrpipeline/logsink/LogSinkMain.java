@@ -1,31 +1,17 @@
 package io.lrpipeline.logsink;
 
-import io.lrpipeline.events.EventJson;
-import io.lrpipeline.events.InvalidEventException;
-import io.lrpipeline.events.LearningRateChanged;
-import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The log-sink service: {@code lr.events} and {@code training.metrics} in, TensorBoard event files out. */
+/** The log-sink service's command line. */
 @Command(name = "log-sink", mixinStandardHelpOptions = true,
-        description = "Writes the pipeline's learning-rate events and training metrics as TensorBoard event files.")
+        description = "Writes the pipeline's learning-rate events, metrics, schedule changes and rejected commands as TensorBoard event files, each point exactly once.")
 public final class LogSinkMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LogSinkMain.class);
 
@@ -36,12 +22,24 @@ public final class LogSinkMain implements Callable<Integer> {
     @Option(names = "--logdir", defaultValue = "${env:LOGDIR:-runs}", description = "TensorBoard log directory (env LOGDIR).")
     Path logDir;
 
-    @Option(names = "--flush-ms", defaultValue = "${env:FLUSH_MS:-1000}",
-            description = "Longest time a consumed point waits before it is on disk (env FLUSH_MS).")
+    @Option(names = "--flush-ms", defaultValue = "${env:FLUSH_MS:-500}",
+            description = "Longest time a consumed point waits before the flush that makes it durable and visible begins (env FLUSH_MS; default ${DEFAULT-VALUE}).")
     long flushMs;
 
-    @Option(names = "--group-id", defaultValue = "${env:GROUP_ID:-log-sink}", description = "Kafka consumer group.")
+    @Option(names = "--rotate-mb", defaultValue = "${env:ROTATE_MB:-64}",
+            description = "Start a new event file once the current one holds this many MiB (env ROTATE_MB; default ${DEFAULT-VALUE}).")
+    long rotateMb;
+
+    @Option(names = "--rotate-minutes", defaultValue = "${env:ROTATE_MINUTES:-60}",
+            description = "Start a new event file once the current one is this old (env ROTATE_MINUTES; default ${DEFAULT-VALUE}).")
+    long rotateMinutes;
+
+    @Option(names = "--group-id", defaultValue = "${env:GROUP_ID:-log-sink}",
+            description = "Kafka consumer group the sink reports its progress to (the checkpoint in the log directory is what it resumes from).")
     String groupId;
+
+    @Option(names = "--replay", description = "Rebuild every run's files from the topics' history into an empty --logdir, then exit.")
+    boolean replay;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LogSinkMain()).execute(args));
@@ -49,32 +47,30 @@ public final class LogSinkMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TensorBoardSink sink = new TensorBoardSink(logDir.toAbsolutePath(), hostName(), ProcessHandle.current().pid());
-        StreamConsumer consumer = new StreamConsumer(consumerConfig(), sink, Duration.ofMillis(flushMs));
+        LogSink.Settings settings = new LogSink.Settings(bootstrapServers, logDir, Duration.ofMillis(flushMs),
+                new FileRotation(rotateMb * 1024 * 1024, Duration.ofMinutes(rotateMinutes)), groupId);
+        LogSink sink;
+        try {
+            sink = LogSink.open(settings, replay);
+        } catch (IllegalStateException e) {
+            System.err.println("log-sink: " + e.getMessage());
+            return 2;
+        }
+        if (replay) {
+            long started = System.nanoTime();
+            long records = sink.replay();
+            LOG.warn("replayed {} records into {} in {} ms ({} points skipped as duplicates or late, {} invalid records)", records,
+                    logDir.toAbsolutePath(), (System.nanoTime() - started) / 1_000_000, sink.skippedPoints(), sink.invalidRecords());
+            return 0;
+        }
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            consumer.shutdown();
+            sink.shutdown();
             joinQuietly(main);
         }, "log-sink-shutdown"));
         LOG.warn("log-sink writing to {} from {}", logDir.toAbsolutePath(), bootstrapServers);
-        consumer.run();
+        sink.run();
         return 0;
-    }
-
-    private Map<String, Object> consumerConfig() {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     private static void joinQuietly(Thread thread) {
@@ -82,70 +78,6 @@ public final class LogSinkMain implements Callable<Integer> {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The consumer loop, after the Kafka consumer Javadoc's runner: polls until {@link #shutdown()}, flushes the
-     * sink at least every {@code flushInterval}, and commits offsets only after what they cover is on disk.
-     */
-    static final class StreamConsumer implements Runnable {
-        private final KafkaConsumer<String, String> consumer;
-        private final TensorBoardSink sink;
-        private final Duration flushInterval;
-        private volatile boolean closed;
-
-        StreamConsumer(Map<String, Object> config, TensorBoardSink sink, Duration flushInterval) {
-            this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
-            this.sink = sink;
-            this.flushInterval = flushInterval;
-        }
-
-        @Override
-        public void run() {
-            try (sink) {
-                consumer.subscribe(List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS));
-                long nextFlush = System.nanoTime() + flushInterval.toNanos();
-                boolean dirty = false;
-                while (!closed) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        dispatch(record);
-                        dirty = true;
-                    }
-                    if (dirty && System.nanoTime() >= nextFlush) {
-                        sink.flush();
-                        consumer.commitSync();
-                        dirty = false;
-                        nextFlush = System.nanoTime() + flushInterval.toNanos();
-                    }
-                }
-            } catch (WakeupException e) {
-                if (!closed) {
-                    throw e;
-                }
-            } catch (Exception e) {
-                LOG.error("log-sink stopped", e);
-            } finally {
-                consumer.close();
-            }
-        }
-
-        /** Stops the loop from another thread; safe to call twice. What was consumed is flushed by closing the sink. */
-        void shutdown() {
-            closed = true;
-            consumer.wakeup();
-        }
-
-        private void dispatch(ConsumerRecord<String, String> record) {
-            try {
-                if (record.topic().equals(Topics.LR_EVENTS)) {
-                    sink.accept(EventJson.read(record.value(), LearningRateChanged.class));
-                } else {
-                    sink.accept(EventJson.read(record.value(), TrainingMetric.class));
-                }
-            } catch (InvalidEventException e) {
-                LOG.warn("skipping invalid record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-            }
         }
     }
 }

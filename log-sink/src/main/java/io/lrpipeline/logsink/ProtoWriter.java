@@ -31,6 +31,24 @@ final class ProtoWriter {
         return bytes(field, message.toByteArray());
     }
 
+    ProtoWriter bytes(int field, byte[] value) {
+        tag(field, LENGTH_DELIMITED);
+        rawVarint(value.length);
+        out.writeBytes(value);
+        return this;
+    }
+
+    /** A packed {@code repeated float} with one element. */
+    ProtoWriter packedFloat(int field, float value) {
+        tag(field, LENGTH_DELIMITED);
+        rawVarint(4);
+        int bits = Float.floatToRawIntBits(value);
+        for (int i = 0; i < 4; i++) {
+            out.write((bits >>> (8 * i)) & 0xFF);
+        }
+        return this;
+    }
+
     /** A packed {@code repeated double} with one element. */
     ProtoWriter packedDouble(int field, double value) {
         tag(field, LENGTH_DELIMITED);
@@ -41,13 +59,6 @@ final class ProtoWriter {
 
     byte[] toByteArray() {
         return out.toByteArray();
-    }
-
-    private ProtoWriter bytes(int field, byte[] value) {
-        tag(field, LENGTH_DELIMITED);
-        rawVarint(value.length);
-        out.writeBytes(value);
-        return this;
     }
 
     private void tag(int field, int wireType) {

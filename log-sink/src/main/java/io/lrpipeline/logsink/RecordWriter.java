@@ -15,12 +15,12 @@ public final class RecordWriter {
 
     /** Appends the framed record holding {@code data} to {@code out}, which must have room for it. */
     public static void frame(byte[] data, ByteBuffer out) {
-        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(data.length);
         out.order(ByteOrder.LITTLE_ENDIAN);
-        out.put(header.array());
-        out.putInt(maskedCrc32c(header.array()));
+        int start = out.position();
+        out.putLong(data.length);
+        out.putInt(maskedCrc32c(out, start, 8));
         out.put(data);
-        out.putInt(maskedCrc32c(data));
+        out.putInt(mask(crc32c(data)));
     }
 
     /** The whole framed record, for tests and small writes. */
@@ -32,10 +32,23 @@ public final class RecordWriter {
 
     /** CRC32C rotated right by 15 bits plus a constant, as TFRecord stores it. */
     public static int maskedCrc32c(byte[] bytes) {
+        return mask(crc32c(bytes));
+    }
+
+    static int maskedCrc32c(ByteBuffer buffer, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().position(from).limit(from + length));
+        return mask((int) crc.getValue());
+    }
+
+    private static int crc32c(byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
-        int value = (int) crc.getValue();
-        return ((value >>> 15) | (value << 17)) + MASK_DELTA;
+        return (int) crc.getValue();
+    }
+
+    private static int mask(int crc) {
+        return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
     }
 
     private RecordWriter() {}

@@ -1,112 +1,190 @@
 package io.lrpipeline.logsink;
 
+import io.lrpipeline.events.CommandRejected;
 import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.RunState.ScheduleChange;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Maps the pipeline's events to TensorBoard scalars: one directory per run ({@code <logdir>/<runId>}) for
- * the scheduled rate, one sub-run per worker ({@code <logdir>/<runId>/<workerId>}) for what it did.
- * A (directory, tag, step) is written once: a redelivered or repeated event is skipped, the first value wins.
+ * Maps the pipeline's events to TensorBoard summaries. One directory per run ({@code <logdir>/<runId>}) for the
+ * scheduled rate, the schedule's changes, rejected commands and the run's hyper-parameters; one sub-run per worker
+ * ({@code <runId>/<workerId>}) for what it did each epoch, and one below it ({@code <workerId>/iterations}) for
+ * its per-iteration loss, which counts steps in iterations rather than epochs. The tags are in the README.
  */
 public final class TensorBoardSink implements Closeable {
     /** The seed's tag: the learning rate the scheduler decided for the epoch (run level). */
     public static final String SCHEDULED_LR = "learning rate";
     public static final String SCHEDULE_VERSION = "lr/schedule_version";
+    public static final String SCHEDULE_CHANGES = "schedule/changes";
+    public static final String REJECTED_COMMANDS = "commands/rejected";
     /** The learning rate a worker actually applied to its optimizer for the epoch. */
     public static final String APPLIED_LR = "lr/applied";
+    public static final String APPLIED_VERSION = "lr/applied_schedule_version";
     public static final String EPOCH_LOSS = "loss";
-    public static final String ITERATION_LOSS = "loss/iteration";
     public static final String ACCURACY = "accuracy";
     public static final String THROUGHPUT = "throughput/images_per_sec";
+    public static final String ITERATION_LOSS = "loss/iteration";
+    /** The sub-run of a worker's per-iteration series. */
+    public static final String ITERATIONS = "iterations";
 
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+    /** Rejected payloads longer than this are cut in the text summary (the topic keeps them whole). */
+    private static final int SHOWN_PAYLOAD_CHARS = 2000;
 
     private final Path logDir;
     private final String host;
-    private final long pid;
-    private final Map<Path, EventFileWriter> writers = new HashMap<>();
-    private final Set<Point> written = new HashSet<>();
-    private int filesCreated;
+    private final FileRotation rotation;
+    private final Clock clock;
+    private final Map<Path, RunDirectory> directories = new HashMap<>();
+    private final Set<RunDirectory> written = new LinkedHashSet<>();
+    private long skipped;
 
-    private record Point(Path dir, String tag, long step) {}
-
-    public TensorBoardSink(Path logDir, String host, long pid) {
+    public TensorBoardSink(Path logDir, String host, FileRotation rotation, Clock clock) {
         this.logDir = logDir;
-        this.host = UNSAFE.matcher(host).replaceAll("_");
-        this.pid = pid;
+        this.host = safe(host);
+        this.rotation = rotation;
+        this.clock = clock;
     }
 
-    public void accept(LearningRateChanged event) {
-        Path runDir = runDir(event.runId());
-        write(runDir, SCHEDULED_LR, event.epoch(), event.learningRate(), event.issuedAt());
-        write(runDir, SCHEDULE_VERSION, event.epoch(), event.scheduleVersion(), event.issuedAt());
+    public void accept(LearningRateChanged event) throws IOException {
+        RunDirectory run = directory(runDir(event.runId()));
+        double at = seconds(event.issuedAt());
+        count(run.scalar(SCHEDULED_LR, event.epoch(), event.learningRate(), at));
+        count(run.scalar(SCHEDULE_VERSION, event.epoch(), event.scheduleVersion(), at));
     }
 
-    public void accept(TrainingMetric metric) {
+    public void accept(TrainingMetric metric) throws IOException {
         Path workerDir = runDir(metric.runId()).resolve(safe(metric.workerId()));
-        if (metric instanceof EpochStarted started) {
-            write(workerDir, APPLIED_LR, started.epoch(), started.learningRate(), started.at());
+        double at = seconds(metric.at());
+        if (metric instanceof WorkerJoined joined) {
+            directory(runDir(joined.runId())).hparams(joined.runId(), joined.hyperParameters(), at);
+            count(directory(workerDir).sessionStart(joined.startEpoch(), at));
+            // startIteration counts the iterations done: the first new point is the one after it.
+            count(directory(workerDir.resolve(ITERATIONS)).sessionStart(joined.startIteration() + 1, at));
+        } else if (metric instanceof EpochStarted started) {
+            RunDirectory worker = directory(workerDir);
+            count(worker.scalar(APPLIED_LR, started.epoch(), started.learningRate(), at));
+            count(worker.scalar(APPLIED_VERSION, started.epoch(), started.scheduleVersion(), at));
         } else if (metric instanceof IterationCompleted iteration) {
-            write(workerDir, ITERATION_LOSS, iteration.iteration(), iteration.loss(), iteration.at());
+            count(directory(workerDir.resolve(ITERATIONS)).scalar(ITERATION_LOSS, iteration.iteration(), iteration.loss(), at));
         } else if (metric instanceof EpochEnded ended) {
-            write(workerDir, EPOCH_LOSS, ended.epoch(), ended.loss(), ended.at());
-            write(workerDir, ACCURACY, ended.epoch(), ended.accuracy(), ended.at());
-            write(workerDir, THROUGHPUT, ended.epoch(), ended.imagesPerSecond(), ended.at());
+            RunDirectory worker = directory(workerDir);
+            count(worker.scalar(EPOCH_LOSS, ended.epoch(), ended.loss(), at));
+            count(worker.scalar(ACCURACY, ended.epoch(), ended.accuracy(), at));
+            count(worker.scalar(THROUGHPUT, ended.epoch(), ended.imagesPerSecond(), at));
         }
     }
 
-    /** Makes everything accepted so far durable and visible to TensorBoard. */
-    public void flush() {
-        try {
-            for (EventFileWriter writer : writers.values()) {
-                writer.flush();
+    /** Each accepted change in the run's history, once, as text at its schedule version. */
+    public void accept(RunState state) throws IOException {
+        RunDirectory run = directory(runDir(state.runId()));
+        for (ScheduleChange change : state.history()) {
+            if (!change.type().equals("notice")) {
+                run.text(SCHEDULE_CHANGES, change.scheduleVersion(), describe(change), seconds(change.at()));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A rejected command as text, at its offset in {@code lr.commands.rejected}: in its run's directory, or, when
+     * the command was too broken to name a run, in the log directory itself under a tag per partition.
+     */
+    public void accept(CommandRejected rejected, int partition, long offset) throws IOException {
+        boolean hasRun = rejected.runId() != null && !rejected.runId().isBlank();
+        RunDirectory dir = directory(hasRun ? runDir(rejected.runId()) : logDir);
+        String tag = hasRun ? REJECTED_COMMANDS : REJECTED_COMMANDS + "/partition-" + partition;
+        count(dir.text(tag, offset, describe(rejected), seconds(rejected.rejectedAt())));
+    }
+
+    /** Points skipped so far as duplicates or late (at or below the newest step of their tag). */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** The newest file and length of every directory written since the last {@link #flush()}, once flushed. */
+    public Map<String, RunDirectory.Position> positionsToFlush() {
+        Map<String, RunDirectory.Position> positions = new HashMap<>();
+        for (RunDirectory dir : written) {
+            positions.put(relative(dir.path()), dir.position());
+        }
+        return positions;
+    }
+
+    /** Makes everything accepted so far durable and visible to TensorBoard; rotates files that are old enough. */
+    public void flush() throws IOException {
+        for (RunDirectory dir : directories.values()) {
+            dir.flush();
+        }
+        written.clear();
     }
 
     @Override
     public void close() throws IOException {
-        for (EventFileWriter writer : writers.values()) {
-            writer.close();
+        for (RunDirectory dir : directories.values()) {
+            dir.close();
         }
-        writers.clear();
+        directories.clear();
     }
 
-    private void write(Path dir, String tag, long step, double value, Instant at) {
-        if (!Double.isFinite(value) || !written.add(new Point(dir, tag, step))) {
-            return;
+    private RunDirectory directory(Path dir) throws IOException {
+        RunDirectory directory = directories.get(dir);
+        if (directory == null) {
+            directory = RunDirectory.open(dir, host, rotation, clock);
+            directories.put(dir, directory);
         }
-        double wallTime = at.getEpochSecond() + at.getNano() / 1e9;
-        writerFor(dir, wallTime).writeScalar(tag, step, value, wallTime);
+        written.add(directory);
+        return directory;
     }
 
-    private EventFileWriter writerFor(Path dir, double wallTime) {
-        return writers.computeIfAbsent(dir, d -> {
-            try {
-                return EventFileWriter.create(d, wallTime, host, pid, filesCreated++);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    private void count(boolean wrote) {
+        if (!wrote) {
+            skipped++;
+        }
+    }
+
+    private String relative(Path dir) {
+        return logDir.relativize(dir).toString();
     }
 
     private Path runDir(String runId) {
         return logDir.resolve(safe(runId));
+    }
+
+    private static String describe(ScheduleChange change) {
+        String from = change.requestedFromEpoch() == null || change.requestedFromEpoch() == change.effectiveFromEpoch()
+                ? "from epoch " + change.effectiveFromEpoch()
+                : "from epoch " + change.effectiveFromEpoch() + " (asked for " + change.requestedFromEpoch() + ")";
+        String why = change.why() == null || change.why().isBlank() ? "" : "\n\n> " + change.why();
+        return "**v%d · %s** by %s, %s: %s%s".formatted(change.scheduleVersion(), change.type(), change.by(), from,
+                change.summary(), why);
+    }
+
+    private static String describe(CommandRejected rejected) {
+        String payload = rejected.payload().length() > SHOWN_PAYLOAD_CHARS
+                ? rejected.payload().substring(0, SHOWN_PAYLOAD_CHARS) + " …"
+                : rejected.payload();
+        String size = rejected.payloadChars() > rejected.payload().length() ? " (" + rejected.payloadChars() + " characters)" : "";
+        return "**rejected** `%s`: %s\n\n    %s%s".formatted(rejected.commandId() == null ? "?" : rejected.commandId(),
+                rejected.reason(), payload.replace("\n", "\n    "), size);
+    }
+
+    private static double seconds(Instant at) {
+        return at.getEpochSecond() + at.getNano() / 1e9;
     }
 
     /** Ids become directory names: keep them to one harmless path segment. */

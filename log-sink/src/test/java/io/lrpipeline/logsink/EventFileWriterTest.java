@@ -3,23 +3,26 @@ package io.lrpipeline.logsink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 
 class EventFileWriterTest {
     @TempDir
     Path dir;
 
     @Test
-    void namesFileForTensorBoardAndStartsWithFileVersion() throws Exception {
-        try (EventFileWriter writer = EventFileWriter.create(dir, 1_700_000_000.5, "host-a", 42, 3)) {
-            assertThat(writer.path().getFileName().toString()).isEqualTo("events.out.tfevents.1700000000.host-a.42.3");
+    void startsWithFileVersion() throws Exception {
+        Path file = dir.resolve("events.out.tfevents.1700000000.000001.host-a");
+        try (EventFileWriter writer = EventFileWriter.create(file, 1_700_000_000.5)) {
+            assertThat(writer.path()).isEqualTo(file);
         }
 
-        List<Event> events = TfEventFiles.readEvents(dir.resolve("events.out.tfevents.1700000000.host-a.42.3"));
+        List<Event> events = TfEventFiles.readEvents(file);
 
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
@@ -28,12 +31,11 @@ class EventFileWriterTest {
 
     @Test
     void writesScalarsExactlyWithPluginMetadataOnFirstValueOfEachTag() throws Exception {
-        Path file;
-        try (EventFileWriter writer = EventFileWriter.create(dir, 1.0, "h", 1, 0)) {
+        Path file = dir.resolve("f");
+        try (EventFileWriter writer = EventFileWriter.create(file, 1.0)) {
             writer.writeScalar("learning rate", 0, 0.045, 2.0);
             writer.writeScalar("learning rate", 1, 0.0423, 3.0);
             writer.writeScalar("loss", 1, 2.302585092994046, 3.0);
-            file = writer.path();
         }
 
         assertThat(TfEventFiles.readScalars(file)).containsExactly(
@@ -43,13 +45,35 @@ class EventFileWriterTest {
     }
 
     @Test
-    void flushMakesRecordsReadableWhileFileStaysOpen() throws Exception {
-        try (EventFileWriter writer = EventFileWriter.create(dir, 1.0, "h", 1, 0)) {
+    void writesTextForTheTextPluginAndSessionStarts() throws Exception {
+        Path file = dir.resolve("f");
+        try (EventFileWriter writer = EventFileWriter.create(file, 1.0)) {
+            writer.writeText("schedule/changes", 2, "**v2** ünïcode", 5.0);
+            writer.writeSessionStart(7, 6.0);
+        }
+
+        List<Event> events = TfEventFiles.readEvents(file);
+        Event text = events.get(1);
+        assertThat(text.getStep()).isEqualTo(2);
+        assertThat(text.getSummary().getValue(0).getTag()).isEqualTo("schedule/changes");
+        assertThat(text.getSummary().getValue(0).getMetadata().getPluginData().getPluginName()).isEqualTo("text");
+        assertThat(text.getSummary().getValue(0).getTensor().getStringVal(0).toStringUtf8()).isEqualTo("**v2** ünïcode");
+        assertThat(events.get(2).getSessionLog().getStatus()).isEqualTo(SessionLog.SessionStatus.START);
+        assertThat(events.get(2).getStep()).isEqualTo(7);
+    }
+
+    @Test
+    void nothingReachesTheFileBeforeFlushThenWholeRecords() throws Exception {
+        Path file = dir.resolve("f");
+        try (EventFileWriter writer = EventFileWriter.create(file, 1.0)) {
             writer.writeScalar("accuracy", 5, 0.5, 2.0);
+            assertThat(Files.size(file)).isZero();
+            long expected = writer.length();
 
             writer.flush();
 
-            assertThat(TfEventFiles.readScalars(writer.path())).containsExactly(new Scalar("accuracy", 5, 0.5, true));
+            assertThat(Files.size(file)).isEqualTo(expected);
+            assertThat(TfEventFiles.readScalars(file)).containsExactly(new Scalar("accuracy", 5, 0.5, true));
         }
     }
 }

@@ -17,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -109,7 +110,7 @@ class CommandsOverKafkaTest {
 
     private void startRun(String runId, int workers, int epochs) {
         for (int w = 0; w < workers; w++) {
-            metric(new WorkerJoined(runId, "w" + w, workers, epochs, Instant.now()));
+            metric(new WorkerJoined(runId, "w" + w, workers, epochs, 0, 0, Map.of(), Instant.now()));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> !events(runId).isEmpty());
     }

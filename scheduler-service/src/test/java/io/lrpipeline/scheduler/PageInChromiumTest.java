@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class PageInChromiumTest {
         assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
                 .as("this test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver").isTrue();
         try (TopicClient kafka = new TopicClient(bootstrapServers)) {
-            kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 12, Instant.now())));
+            kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 12, 0, 0, Map.of(), Instant.now())));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(RUN).map(s -> !s.members().get("w0").applied().isEmpty()
                 || !s.issued().isEmpty()).orElse(false));

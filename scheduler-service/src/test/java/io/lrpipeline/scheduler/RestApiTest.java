@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.Map;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ class RestApiTest {
     void runExists() throws Exception {
         if (schedules.run(RUN).isEmpty()) {
             try (TopicClient kafka = new TopicClient(bootstrapServers)) {
-                kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 20, Instant.now())));
+                kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 20, 0, 0, Map.of(), Instant.now())));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(RUN).isPresent());
         }

@@ -13,6 +13,7 @@ import io.lrpipeline.events.TrainingMetric.IterationCompleted;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -225,7 +226,7 @@ class RunSchedulesTest {
     }
 
     private static WorkerJoined joined(String worker, int workers, int epochs) {
-        return new WorkerJoined("run-1", worker, workers, epochs, AT);
+        return new WorkerJoined("run-1", worker, workers, epochs, 0, 0, Map.of(), AT);
     }
 
     private static EpochEnded ended(String worker, int epoch) {

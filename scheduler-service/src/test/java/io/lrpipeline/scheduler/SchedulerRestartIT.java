@@ -14,6 +14,7 @@ import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import java.io.File;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +52,8 @@ class SchedulerRestartIT {
     void restartedSchedulerLosesNothingAndRepeatsNothing() throws Exception {
         Process first = startScheduler("first");
         try {
-            metric(new WorkerJoined("run-r", "w0", 2, 10, Instant.now()));
-            metric(new WorkerJoined("run-r", "w1", 2, 10, Instant.now()));
+            metric(new WorkerJoined("run-r", "w0", 2, 10, 0, 0, Map.of(), Instant.now()));
+            metric(new WorkerJoined("run-r", "w1", 2, 10, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-r", 1);
             kafka.send(Topics.COMMANDS, "run-r", "{\"commandId\": \"r-1\", \"runId\": \"run-r\", \"type\": \"override\", "
                     + "\"learningRate\": 0.01, \"fromEpoch\": 3, \"by\": \"ops\", \"why\": \"before the crash\"}");
@@ -93,7 +94,7 @@ class SchedulerRestartIT {
     void eventACrashKeptOffTheTopicIsPublishedOnRestart() throws Exception {
         Process first = startScheduler("crash-first");
         try {
-            metric(new WorkerJoined("run-c", "w0", 1, 10, Instant.now()));
+            metric(new WorkerJoined("run-c", "w0", 1, 10, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-c", 1);
         } finally {
             first.destroyForcibly().waitFor();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,11 +99,19 @@ public final class TrainerMain implements Callable<Integer> {
                     fallback.schedule().at(0), seed);
             System.out.printf("%s | Inception-v4 width %s, %d×%d input, %,d parameters; %d epochs of %d images%n",
                     id, width, inputSize, inputSize, model.parameterCount(), epochs, samplesPerEpoch);
-            Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds));
+            Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds),
+                    hyperParameters());
             new TrainingRun(settings, model, training, evaluation, board, metrics, System.out, Clock.systemUTC()).run();
         } finally {
             feed.shutdown();
         }
         return 0;
+    }
+
+    /** What this worker announces when it joins; the log-sink shows it on TensorBoard's HParams dashboard. */
+    private Map<String, Object> hyperParameters() {
+        return Map.of("optimizer", "RMSProp", "model", "Inception-v4", "model_width", width, "input_size", inputSize,
+                "batch_size", batchSize, "samples_per_epoch", samplesPerEpoch, "workers", Math.max(1, workers),
+                "epochs", epochs, "fallback_schedule", fallbackSchedule, "seed", seed);
     }
 }

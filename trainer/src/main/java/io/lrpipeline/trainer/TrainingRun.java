@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,8 +22,9 @@ import java.util.function.Consumer;
  * epoch start, every iteration and the epoch end. No deep-learning types: the model is a {@link TrainableModel}.
  */
 public final class TrainingRun {
-    /** Who this worker is and how long it trains. */
-    public record Settings(String runId, String workerId, int workers, int epochs, Duration rateWait) {}
+    /** Who this worker is, how long it trains, and the hyper-parameters it announces when it joins. */
+    public record Settings(String runId, String workerId, int workers, int epochs, Duration rateWait,
+            Map<String, Object> hyperParameters) {}
 
     private final Settings settings;
     private final TrainableModel model;
@@ -46,7 +48,8 @@ public final class TrainingRun {
     }
 
     public void run() throws InterruptedException {
-        metrics.accept(new WorkerJoined(settings.runId(), settings.workerId(), settings.workers(), settings.epochs(), clock.instant()));
+        metrics.accept(new WorkerJoined(settings.runId(), settings.workerId(), settings.workers(), settings.epochs(), 0, 0,
+                settings.hyperParameters(), clock.instant()));
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             RateDecision rate = applyRateFor(epoch);
             trainEpoch(epoch, rate);

@@ -99,7 +99,7 @@ class KafkaSideTest {
     @Test
     void publishesMetricsKeyedByRun() {
         try (MetricsPublisher publisher = new MetricsPublisher(broker.bootstrapServers())) {
-            publisher.accept(new WorkerJoined("run-metrics", "worker-0", 2, 4, AT));
+            publisher.accept(new WorkerJoined("run-metrics", "worker-0", 2, 4, 0, 0, Map.of(), AT));
         }
         List<TrainingMetric> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
@@ -118,7 +118,7 @@ class KafkaSideTest {
             });
         }
 
-        assertThat(seen).containsExactly(new WorkerJoined("run-metrics", "worker-0", 2, 4, AT));
+        assertThat(seen).containsExactly(new WorkerJoined("run-metrics", "worker-0", 2, 4, 0, 0, Map.of(), AT));
     }
 
     /** The state a scheduler publishes for a run on {@code spec} at {@code version}, before any worker joined. */

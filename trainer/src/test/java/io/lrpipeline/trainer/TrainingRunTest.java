@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrainingRunTest {
@@ -115,7 +116,7 @@ class TrainingRunTest {
         LabeledImages images = new LabeledImages(2, 2, new byte[8][4], new int[8]);
         ShardedBatches training = new ShardedBatches(images, 0, 1, 4, 2, 75, 1, 1);
         List<Batch> evaluation = ShardedBatches.all(images, 4, 75, 1);
-        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", "worker-0", 1, epochs, Duration.ofMillis(20));
+        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", "worker-0", 1, epochs, Duration.ofMillis(20), Map.of());
         new TrainingRun(settings, model, training, evaluation, board, metrics::add,
                 new PrintStream(new ByteArrayOutputStream()), Clock.fixed(AT, ZoneOffset.UTC)).run();
     }

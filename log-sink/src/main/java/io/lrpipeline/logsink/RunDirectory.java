@@ -1,0 +1,172 @@
+package io.lrpipeline.logsink;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One TensorBoard run directory: the file being written, its rotation, and what the directory already holds,
+ * so that each (tag, step) is written once per session. Within a session a tag's steps only grow: a point at or
+ * below the newest step written for its tag is a duplicate or late, and is skipped. A session start at step T
+ * lets steps from T on be written again, as TensorBoard will have dropped the old ones.
+ */
+final class RunDirectory implements Closeable {
+    /** Where the directory's newest file ends: what a checkpoint records. */
+    record Position(String file, long length) {}
+
+    private record SessionStart(long step, double wallTime) {}
+
+    private final Path dir;
+    private final String host;
+    private final FileRotation rotation;
+    private final Clock clock;
+    private final Map<String, Long> newestStep = new HashMap<>();
+    private final Set<SessionStart> sessionStarts = new HashSet<>();
+    private EventFileNames lastName = EventFileNames.NONE;
+    private Position lastPosition;
+    private EventFileWriter current;
+    private long currentOpenedMillis;
+    private boolean createdSinceFlush;
+
+    private RunDirectory(Path dir, String host, FileRotation rotation, Clock clock) {
+        this.dir = dir;
+        this.host = host;
+        this.rotation = rotation;
+        this.clock = clock;
+    }
+
+    /** Opens {@code dir}, reading what the sink's files in it already hold; new points go to a new file. */
+    static RunDirectory open(Path dir, String host, FileRotation rotation, Clock clock) throws IOException {
+        RunDirectory directory = new RunDirectory(dir, host, rotation, clock);
+        for (Path file : EventFileNames.in(dir)) {
+            directory.remember(file);
+        }
+        return directory;
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    boolean scalar(String tag, long step, double value, double wallTime) throws IOException {
+        if (!Double.isFinite(value) || !isNew(tag, step)) {
+            return false;
+        }
+        file(wallTime).writeScalar(tag, step, value, wallTime);
+        return true;
+    }
+
+    boolean text(String tag, long step, String markdown, double wallTime) throws IOException {
+        if (!isNew(tag, step)) {
+            return false;
+        }
+        file(wallTime).writeText(tag, step, markdown, wallTime);
+        return true;
+    }
+
+    boolean hparams(String groupName, Map<String, Object> hyperParameters, double wallTime) throws IOException {
+        if (!isNew(EventProtos.HPARAMS_TAG, 0)) {
+            return false;
+        }
+        file(wallTime).writeHParams(groupName, hyperParameters, wallTime);
+        return true;
+    }
+
+    /** A new session from {@code step}; the same start seen again (a redelivered join) writes nothing. */
+    boolean sessionStart(long step, double wallTime) throws IOException {
+        if (!sessionStarts.add(new SessionStart(step, wallTime))) {
+            return false;
+        }
+        file(wallTime).writeSessionStart(step, wallTime);
+        newestStep.replaceAll((tag, newest) -> Math.min(newest, step - 1));
+        return true;
+    }
+
+    /** Writes what is buffered to disk, with the names of new files; closes the file if it is due for rotation. */
+    void flush() throws IOException {
+        if (current == null) {
+            return;
+        }
+        current.flush();
+        if (createdSinceFlush) {
+            forceDirectory();
+            createdSinceFlush = false;
+        }
+        lastPosition = new Position(current.path().getFileName().toString(), current.length());
+        if (clock.millis() - currentOpenedMillis >= rotation.maxAge().toMillis()) {
+            closeCurrent();
+        }
+    }
+
+    /** The newest file and its length once buffered records are flushed; null before the first file. */
+    Position position() {
+        return current != null ? new Position(current.path().getFileName().toString(), current.length()) : lastPosition;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeCurrent();
+    }
+
+    private boolean isNew(String tag, long step) {
+        Long newest = newestStep.get(tag);
+        if (newest != null && step <= newest) {
+            return false;
+        }
+        newestStep.put(tag, step);
+        return true;
+    }
+
+    private EventFileWriter file(double wallTime) throws IOException {
+        if (current != null && current.length() >= rotation.maxBytes()) {
+            closeCurrent();
+        }
+        if (current == null) {
+            lastName = lastName.next(clock.millis() / 1000);
+            current = EventFileWriter.create(dir.resolve(lastName.fileName(host)), wallTime);
+            currentOpenedMillis = clock.millis();
+            createdSinceFlush = true;
+        }
+        return current;
+    }
+
+    private void forceDirectory() throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private void closeCurrent() throws IOException {
+        if (current != null) {
+            current.close();
+            lastPosition = new Position(current.path().getFileName().toString(), current.length());
+            current = null;
+        }
+    }
+
+    /** Replays one existing file into the directory's memory, in the order TensorBoard reads it. */
+    private void remember(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordReader reader = new RecordReader(channel);
+            for (byte[] record = reader.next(); record != null; record = reader.next()) {
+                EventProtos.Written written = EventProtos.read(record);
+                if (written.sessionStart()) {
+                    sessionStarts.add(new SessionStart(written.step(), written.wallTime()));
+                    newestStep.replaceAll((tag, newest) -> Math.min(newest, written.step() - 1));
+                }
+                for (String tag : written.tags()) {
+                    newestStep.merge(tag, written.step(), Math::max);
+                }
+            }
+            lastPosition = new Position(file.getFileName().toString(), reader.position());
+        }
+        lastName = EventFileNames.of(file);
+    }
+}

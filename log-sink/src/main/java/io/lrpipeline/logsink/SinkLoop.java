@@ -1,0 +1,211 @@
+package io.lrpipeline.logsink;
+
+import io.lrpipeline.events.CommandRejected;
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.InvalidEventException;
+import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's consumer loop: reads every partition of the topics it logs from where the checkpoint says, hands
+ * each record to the {@link TensorBoardSink}, and at most {@code flushAfter} after a record was consumed makes
+ * it durable: checkpoint prepared, files written and forced, checkpoint committed (then the group's offsets,
+ * for anyone watching the lag). In replay mode it stops once it has read what the topics held when it started.
+ */
+final class SinkLoop {
+    static final List<String> TOPICS = List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS, Topics.STATE, Topics.COMMANDS_REJECTED);
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    private final KafkaConsumer<String, String> consumer;
+    private final TensorBoardSink sink;
+    private final CheckpointStore store;
+    private final Duration flushAfter;
+    private SinkCheckpoint checkpoint;
+    private volatile boolean closed;
+    private long firstUnflushedNanos = -1;
+    private long records;
+    private long invalid;
+
+    SinkLoop(KafkaConsumer<String, String> consumer, TensorBoardSink sink, CheckpointStore store, SinkCheckpoint checkpoint,
+            Duration flushAfter) {
+        this.consumer = consumer;
+        this.sink = sink;
+        this.store = store;
+        this.checkpoint = checkpoint;
+        this.flushAfter = flushAfter;
+    }
+
+    /** Consumes until {@link #shutdown()}. */
+    void run() throws IOException {
+        consume(null);
+    }
+
+    /** Consumes what the topics hold now, then returns; the number of records read. */
+    long replay() throws IOException {
+        List<TopicPartition> partitions = assign();
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        consume(end);
+        return records;
+    }
+
+    /** Stops {@link #run()} from another thread; what was consumed is made durable first. */
+    void shutdown() {
+        closed = true;
+        consumer.wakeup();
+    }
+
+    private void consume(Map<TopicPartition, Long> end) throws IOException {
+        List<TopicPartition> partitions = consumer.assignment().isEmpty() ? assign() : new ArrayList<>(consumer.assignment());
+        try {
+            while (!closed && (end == null || !reached(end))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(pollTimeout())) {
+                    dispatch(record);
+                }
+                if (firstUnflushedNanos >= 0 && System.nanoTime() - firstUnflushedNanos >= flushAfter.toNanos()) {
+                    flush(partitions);
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closed) {
+                throw e;
+            }
+        } finally {
+            if (firstUnflushedNanos >= 0) {
+                flush(partitions);
+            }
+            sink.close();
+        }
+    }
+
+    private List<TopicPartition> assign() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : TOPICS) {
+            partitions.addAll(partitionsOf(topic));
+        }
+        consumer.assign(partitions);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            Long offset = checkpoint.offsets().get(SinkCheckpoint.partitionKey(partition.topic(), partition.partition()));
+            if (offset == null) {
+                fromStart.add(partition);
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
+        consumer.seekToBeginning(fromStart);
+        return partitions;
+    }
+
+    /** Waits for a topic to exist: the sink may start before the topics are created. */
+    private List<TopicPartition> partitionsOf(String topic) {
+        for (int attempt = 0; ; attempt++) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            }
+            if (attempt == 0) {
+                LOG.warn("waiting for topic {} to exist", topic);
+            }
+            sleep(Duration.ofSeconds(1));
+            if (closed) {
+                throw new WakeupException();
+            }
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (consumer.position(partition.getKey()) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Duration pollTimeout() {
+        if (firstUnflushedNanos < 0) {
+            return IDLE_POLL;
+        }
+        long leftNanos = flushAfter.toNanos() - (System.nanoTime() - firstUnflushedNanos);
+        return Duration.ofNanos(Math.max(0, Math.min(leftNanos, IDLE_POLL.toNanos())));
+    }
+
+    private void dispatch(ConsumerRecord<String, String> record) throws IOException {
+        records++;
+        if (firstUnflushedNanos < 0) {
+            firstUnflushedNanos = System.nanoTime();
+        }
+        if (record.value() == null) {
+            return; // a tombstone on the compacted state topic
+        }
+        try {
+            switch (record.topic()) {
+                case Topics.LR_EVENTS -> sink.accept(EventJson.read(record.value(), LearningRateChanged.class));
+                case Topics.TRAINING_METRICS -> sink.accept(EventJson.read(record.value(), TrainingMetric.class));
+                case Topics.STATE -> sink.accept(EventJson.read(record.value(), RunState.class));
+                case Topics.COMMANDS_REJECTED -> sink.accept(EventJson.read(record.value(), CommandRejected.class),
+                        record.partition(), record.offset());
+                default -> throw new IllegalStateException("not a sink topic: " + record.topic());
+            }
+        } catch (InvalidEventException e) {
+            invalid++;
+            LOG.warn("skipping invalid record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private void flush(List<TopicPartition> partitions) throws IOException {
+        Map<String, Long> offsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            long position = consumer.position(partition);
+            offsets.put(SinkCheckpoint.partitionKey(partition.topic(), partition.partition()), position);
+            commits.put(partition, new OffsetAndMetadata(position));
+        }
+        SinkCheckpoint next = checkpoint.advance(offsets, sink.positionsToFlush());
+        store.prepare(next);
+        sink.flush();
+        store.commit();
+        checkpoint = next;
+        firstUnflushedNanos = -1;
+        commitQuietly(commits);
+    }
+
+    /** The group's offsets only inform lag monitors: the checkpoint is what the sink resumes from. */
+    private void commitQuietly(Map<TopicPartition, OffsetAndMetadata> commits) {
+        try {
+            consumer.commitSync(commits);
+        } catch (RuntimeException e) {
+            LOG.debug("could not commit the group's offsets: {}", e.toString());
+        }
+    }
+
+    long invalidRecords() {
+        return invalid;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+}
