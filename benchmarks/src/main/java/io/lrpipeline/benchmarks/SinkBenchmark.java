@@ -77,10 +77,10 @@ public final class SinkBenchmark implements Callable<Integer> {
         recordWriter();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(work.resolve("kafka"))) {
             broker.createContractTopics();
-            endToEnd(broker.bootstrapServers());
             for (long flushMs : flushSettings) {
                 latency(broker.bootstrapServers(), flushMs);
             }
+            endToEnd(broker.bootstrapServers());
         }
         return 0;
     }
@@ -154,9 +154,11 @@ public final class SinkBenchmark implements Callable<Integer> {
         System.out.printf("%nend to end, %,d scalar points (iteration-completed records) over %d runs × 4 workers, "
                 + "produced beforehand in %.1f s%n", points, runs, seconds(filled));
         long started = System.nanoTime();
-        long parsed = readAndParse(bootstrap);
-        double readParse = parsed / seconds(started);
-        System.out.printf("  Kafka read + JSON parse only (no files):  %,.0f records/s%n", readParse);
+        long read = read(bootstrap, false);
+        System.out.printf("  Kafka read only (one consumer, no parse, no files): %,.0f records/s%n", read / seconds(started));
+        started = System.nanoTime();
+        long parsed = read(bootstrap, true);
+        System.out.printf("  Kafka read + JSON parse on one thread (no files):   %,.0f records/s%n", parsed / seconds(started));
         Path logDir = work.resolve("replay");
         LogSink sink = LogSink.open(new LogSink.Settings(bootstrap, logDir, Duration.ofMillis(500),
                 new FileRotation(64L << 20, Duration.ofHours(1)), "sink-benchmark"), true);
@@ -164,7 +166,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         long records = sink.replay();
         double elapsed = seconds(started);
         long written = countPoints(logDir);
-        System.out.printf("  whole sink, Kafka → forced event files:  %,.0f points/s (%,d records read, %,d points in the files, %.1f s)%n",
+        System.out.printf("  whole sink, Kafka → forced event files:             %,.0f points/s (%,d records read, %,d points in the files, %.1f s)%n",
                 written / elapsed, records, written, elapsed);
     }
 
@@ -186,7 +188,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         }
     }
 
-    private long readAndParse(String bootstrap) {
+    private long read(String bootstrap, boolean parse) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20),
@@ -199,7 +201,9 @@ public final class SinkBenchmark implements Callable<Integer> {
             long parsed = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    EventJson.read(record.value(), TrainingMetric.class);
+                    if (parse) {
+                        EventJson.read(record.value(), TrainingMetric.class);
+                    }
                     parsed++;
                 }
             }
@@ -228,13 +232,14 @@ public final class SinkBenchmark implements Callable<Integer> {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 0),
                 new StringSerializer(), new StringSerializer())) {
+            awaitCaughtUp(producer, run, tail);
             long start = System.nanoTime();
             long periodNanos = 1_000_000_000L / latencyRate;
             int sent = 0;
             while (millis.size() < total) {
                 long now = System.nanoTime();
                 if (sent < total && now - start >= sent * periodNanos) {
-                    long step = sent + 1;
+                    long step = sent + 2;
                     sentAt.put(step, now);
                     producer.send(new ProducerRecord<>(Topics.TRAINING_METRICS, run, EventJson.write(
                             new IterationCompleted(run, "w0", 0, step, 1.0 / step, Instant.now()))));
@@ -253,6 +258,19 @@ public final class SinkBenchmark implements Callable<Integer> {
         sinkThread.join();
         System.out.printf("%nlatency, produced → readable in the event file, --flush-ms %d, %d points/s for %d s: %s (%d of %d seen)%n",
                 flushMs, latencyRate, latencySeconds, Percentiles.describe(millis), millis.size(), total);
+    }
+
+    /** Sends step 1 and waits until it is readable: the sink has then read everything before it. */
+    private static void awaitCaughtUp(KafkaProducer<String, String> producer, String run, FileTail tail) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.TRAINING_METRICS, run, EventJson.write(
+                new IterationCompleted(run, "w0", 0, 1, 1.0, Instant.now()))));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!tail.newSteps().contains(1L)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sink did not write the first point within 60 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Reads the records appended to a directory's event files since the last call. */

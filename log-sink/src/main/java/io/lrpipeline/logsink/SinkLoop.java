@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -75,9 +76,9 @@ final class SinkLoop {
         List<TopicPartition> partitions = consumer.assignment().isEmpty() ? assign() : new ArrayList<>(consumer.assignment());
         try {
             while (!closed && (end == null || !reached(end))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(pollTimeout())) {
-                    dispatch(record);
-                }
+                List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+                consumer.poll(pollTimeout()).forEach(batch::add);
+                dispatch(batch);
                 if (firstUnflushedNanos >= 0 && System.nanoTime() - firstUnflushedNanos >= flushAfter.toNanos()) {
                     flush(partitions);
                 }
@@ -147,26 +148,53 @@ final class SinkLoop {
         return Duration.ofNanos(Math.max(0, Math.min(leftNanos, IDLE_POLL.toNanos())));
     }
 
-    private void dispatch(ConsumerRecord<String, String> record) throws IOException {
-        records++;
+    /**
+     * Parses a poll's records on all cores (JSON parsing is most of the sink's work), then hands them to the sink
+     * one by one in the order they were polled.
+     */
+    private void dispatch(List<ConsumerRecord<String, String>> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
         if (firstUnflushedNanos < 0) {
             firstUnflushedNanos = System.nanoTime();
         }
+        records += batch.size();
+        Object[] parsed = new Object[batch.size()];
+        IntStream.range(0, batch.size()).parallel().forEach(i -> parsed[i] = parse(batch.get(i)));
+        for (int i = 0; i < parsed.length; i++) {
+            ConsumerRecord<String, String> record = batch.get(i);
+            Object event = parsed[i];
+            if (event instanceof InvalidEventException e) {
+                invalid++;
+                LOG.warn("skipping invalid record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            } else if (event instanceof LearningRateChanged rate) {
+                sink.accept(rate);
+            } else if (event instanceof TrainingMetric metric) {
+                sink.accept(metric);
+            } else if (event instanceof RunState state) {
+                sink.accept(state);
+            } else if (event instanceof CommandRejected rejected) {
+                sink.accept(rejected, record.partition(), record.offset());
+            } // null: a tombstone on the compacted state topic
+        }
+    }
+
+    /** The record's event, an {@link InvalidEventException} saying why it is none, or null for a tombstone. */
+    private static Object parse(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
-            return; // a tombstone on the compacted state topic
+            return null;
         }
         try {
-            switch (record.topic()) {
-                case Topics.LR_EVENTS -> sink.accept(EventJson.read(record.value(), LearningRateChanged.class));
-                case Topics.TRAINING_METRICS -> sink.accept(EventJson.read(record.value(), TrainingMetric.class));
-                case Topics.STATE -> sink.accept(EventJson.read(record.value(), RunState.class));
-                case Topics.COMMANDS_REJECTED -> sink.accept(EventJson.read(record.value(), CommandRejected.class),
-                        record.partition(), record.offset());
+            return switch (record.topic()) {
+                case Topics.LR_EVENTS -> EventJson.read(record.value(), LearningRateChanged.class);
+                case Topics.TRAINING_METRICS -> EventJson.read(record.value(), TrainingMetric.class);
+                case Topics.STATE -> EventJson.read(record.value(), RunState.class);
+                case Topics.COMMANDS_REJECTED -> EventJson.read(record.value(), CommandRejected.class);
                 default -> throw new IllegalStateException("not a sink topic: " + record.topic());
-            }
+            };
         } catch (InvalidEventException e) {
-            invalid++;
-            LOG.warn("skipping invalid record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return e;
         }
     }
 

@@ -51,8 +51,13 @@ public final class TensorBoardSink implements Closeable {
     private final FileRotation rotation;
     private final Clock clock;
     private final Map<Path, RunDirectory> directories = new HashMap<>();
+    private final Map<String, RunDirectory> runs = new HashMap<>();
+    private final Map<String, Map<String, WorkerDirectories>> workers = new HashMap<>();
     private final Set<RunDirectory> written = new LinkedHashSet<>();
     private long skipped;
+
+    /** A worker's two sub-runs: per epoch, and per iteration. */
+    private record WorkerDirectories(RunDirectory epochs, RunDirectory iterations) {}
 
     public TensorBoardSink(Path logDir, String host, FileRotation rotation, Clock clock) {
         this.logDir = logDir;
@@ -62,37 +67,35 @@ public final class TensorBoardSink implements Closeable {
     }
 
     public void accept(LearningRateChanged event) throws IOException {
-        RunDirectory run = directory(runDir(event.runId()));
+        RunDirectory run = run(event.runId());
         double at = seconds(event.issuedAt());
         count(run.scalar(SCHEDULED_LR, event.epoch(), event.learningRate(), at));
         count(run.scalar(SCHEDULE_VERSION, event.epoch(), event.scheduleVersion(), at));
     }
 
     public void accept(TrainingMetric metric) throws IOException {
-        Path workerDir = runDir(metric.runId()).resolve(safe(metric.workerId()));
+        WorkerDirectories worker = worker(metric.runId(), metric.workerId());
         double at = seconds(metric.at());
-        if (metric instanceof WorkerJoined joined) {
-            directory(runDir(joined.runId())).hparams(joined.runId(), joined.hyperParameters(), at);
-            count(directory(workerDir).sessionStart(joined.startEpoch(), at));
+        if (metric instanceof IterationCompleted iteration) {
+            count(worker.iterations().scalar(ITERATION_LOSS, iteration.iteration(), iteration.loss(), at));
+        } else if (metric instanceof WorkerJoined joined) {
+            run(joined.runId()).hparams(joined.runId(), joined.hyperParameters(), at);
+            count(worker.epochs().sessionStart(joined.startEpoch(), at));
             // startIteration counts the iterations done: the first new point is the one after it.
-            count(directory(workerDir.resolve(ITERATIONS)).sessionStart(joined.startIteration() + 1, at));
+            count(worker.iterations().sessionStart(joined.startIteration() + 1, at));
         } else if (metric instanceof EpochStarted started) {
-            RunDirectory worker = directory(workerDir);
-            count(worker.scalar(APPLIED_LR, started.epoch(), started.learningRate(), at));
-            count(worker.scalar(APPLIED_VERSION, started.epoch(), started.scheduleVersion(), at));
-        } else if (metric instanceof IterationCompleted iteration) {
-            count(directory(workerDir.resolve(ITERATIONS)).scalar(ITERATION_LOSS, iteration.iteration(), iteration.loss(), at));
+            count(worker.epochs().scalar(APPLIED_LR, started.epoch(), started.learningRate(), at));
+            count(worker.epochs().scalar(APPLIED_VERSION, started.epoch(), started.scheduleVersion(), at));
         } else if (metric instanceof EpochEnded ended) {
-            RunDirectory worker = directory(workerDir);
-            count(worker.scalar(EPOCH_LOSS, ended.epoch(), ended.loss(), at));
-            count(worker.scalar(ACCURACY, ended.epoch(), ended.accuracy(), at));
-            count(worker.scalar(THROUGHPUT, ended.epoch(), ended.imagesPerSecond(), at));
+            count(worker.epochs().scalar(EPOCH_LOSS, ended.epoch(), ended.loss(), at));
+            count(worker.epochs().scalar(ACCURACY, ended.epoch(), ended.accuracy(), at));
+            count(worker.epochs().scalar(THROUGHPUT, ended.epoch(), ended.imagesPerSecond(), at));
         }
     }
 
     /** Each accepted change in the run's history, once, as text at its schedule version. */
     public void accept(RunState state) throws IOException {
-        RunDirectory run = directory(runDir(state.runId()));
+        RunDirectory run = run(state.runId());
         for (ScheduleChange change : state.history()) {
             if (!change.type().equals("notice")) {
                 run.text(SCHEDULE_CHANGES, change.scheduleVersion(), describe(change), seconds(change.at()));
@@ -106,7 +109,7 @@ public final class TensorBoardSink implements Closeable {
      */
     public void accept(CommandRejected rejected, int partition, long offset) throws IOException {
         boolean hasRun = rejected.runId() != null && !rejected.runId().isBlank();
-        RunDirectory dir = directory(hasRun ? runDir(rejected.runId()) : logDir);
+        RunDirectory dir = hasRun ? run(rejected.runId()) : directory(logDir);
         String tag = hasRun ? REJECTED_COMMANDS : REJECTED_COMMANDS + "/partition-" + partition;
         count(dir.text(tag, offset, describe(rejected), seconds(rejected.rejectedAt())));
     }
@@ -139,6 +142,32 @@ public final class TensorBoardSink implements Closeable {
             dir.close();
         }
         directories.clear();
+        runs.clear();
+        workers.clear();
+    }
+
+    /** A run's directory; looked up by id, as every event names its run (no path built per event). */
+    private RunDirectory run(String runId) throws IOException {
+        RunDirectory run = runs.get(runId);
+        if (run == null) {
+            run = directory(runDir(runId));
+            runs.put(runId, run);
+        }
+        written.add(run);
+        return run;
+    }
+
+    private WorkerDirectories worker(String runId, String workerId) throws IOException {
+        Map<String, WorkerDirectories> ofRun = workers.computeIfAbsent(runId, id -> new HashMap<>());
+        WorkerDirectories worker = ofRun.get(workerId);
+        if (worker == null) {
+            Path dir = runDir(runId).resolve(safe(workerId));
+            worker = new WorkerDirectories(directory(dir), directory(dir.resolve(ITERATIONS)));
+            ofRun.put(workerId, worker);
+        }
+        written.add(worker.epochs());
+        written.add(worker.iterations());
+        return worker;
     }
 
     private RunDirectory directory(Path dir) throws IOException {
