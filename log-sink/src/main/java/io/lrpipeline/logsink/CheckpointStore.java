@@ -56,7 +56,7 @@ public final class CheckpointStore {
 
     public void commit() throws IOException {
         Files.move(prepared, committed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        force(committed.getParent());
+        LogDirRecovery.forceDirectory(committed.getParent());
     }
 
     private boolean reached(SinkCheckpoint checkpoint) throws IOException {
@@ -81,7 +81,7 @@ public final class CheckpointStore {
             channel.force(false);
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        force(target.getParent());
+        LogDirRecovery.forceDirectory(target.getParent());
     }
 
     private static SinkCheckpoint read(Path file) throws IOException {
@@ -94,12 +94,6 @@ public final class CheckpointStore {
             return read(file);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static void force(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 }

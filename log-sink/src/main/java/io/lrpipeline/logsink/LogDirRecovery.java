@@ -15,10 +15,13 @@ import java.util.stream.Stream;
  * (names the sink does not give) are left alone.
  */
 final class LogDirRecovery {
-    /** Applies {@code checkpoint} to the sink's files under {@code logDir}; returns one line per change made. */
-    static List<String> apply(Path logDir, SinkCheckpoint checkpoint) throws IOException {
+    /**
+     * Applies {@code checkpoint} to the sink's files in {@code directories} (those {@link #directoriesWithFiles} found
+     * under {@code logDir}); returns one line per change made.
+     */
+    static List<String> apply(Path logDir, List<Path> directories, SinkCheckpoint checkpoint) throws IOException {
         List<String> changes = new ArrayList<>();
-        for (Path dir : directoriesWithFiles(logDir)) {
+        for (Path dir : directories) {
             RunDirectory.Position position = checkpoint.directories().get(logDir.relativize(dir).toString());
             for (Path file : EventFileNames.in(dir)) {
                 int order = position == null ? 1 : file.getFileName().toString().compareTo(position.file());
@@ -61,6 +64,14 @@ final class LogDirRecovery {
         }
     }
 
+    /** Makes the names of the files created in, renamed into or deleted from {@code dir} durable. */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** The directories under {@code logDir} holding the sink's event files (not its own {@code .log-sink}). */
     static List<Path> directoriesWithFiles(Path logDir) throws IOException {
         if (!Files.isDirectory(logDir)) {
             return List.of();

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +40,8 @@ public final class LogSink {
     public static LogSink open(Settings settings, boolean forReplay) throws IOException {
         Path logs = settings.logDir().toAbsolutePath().normalize();
         CheckpointStore store = new CheckpointStore(logs);
-        boolean hasFiles = !LogDirRecovery.directoriesWithFiles(logs).isEmpty();
+        List<Path> directories = LogDirRecovery.directoriesWithFiles(logs);
+        boolean hasFiles = !directories.isEmpty();
         if (forReplay && (hasFiles || store.exists())) {
             throw new IllegalStateException("a replay writes into an empty log directory; " + logs + " already holds the sink's files");
         }
@@ -48,7 +50,7 @@ public final class LogSink {
                     + "cannot tell which points they hold; move them away, or give another log directory");
         }
         SinkCheckpoint checkpoint = store.recover();
-        for (String change : LogDirRecovery.apply(logs, checkpoint)) {
+        for (String change : LogDirRecovery.apply(logs, directories, checkpoint)) {
             LOG.warn("recovery: {}", change);
         }
         TensorBoardSink sink = new TensorBoardSink(logs, hostName(), settings.rotation(), Clock.systemUTC());

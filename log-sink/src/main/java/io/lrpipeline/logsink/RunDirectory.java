@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One TensorBoard run directory: the file being written, its rotation, and what the directory already holds,
@@ -63,11 +64,12 @@ final class RunDirectory implements Closeable {
         return true;
     }
 
-    boolean text(String tag, long step, String markdown, double wallTime) throws IOException {
+    /** Text at {@code step}; {@code markdown} is only made for a step the tag does not hold yet. */
+    boolean text(String tag, long step, Supplier<String> markdown, double wallTime) throws IOException {
         if (!isNew(tag, step)) {
             return false;
         }
-        file(wallTime).writeText(tag, step, markdown, wallTime);
+        file(wallTime).writeText(tag, step, markdown.get(), wallTime);
         return true;
     }
 
@@ -96,7 +98,7 @@ final class RunDirectory implements Closeable {
         }
         current.flush();
         if (createdSinceFlush) {
-            forceDirectory();
+            LogDirRecovery.forceDirectory(dir);
             createdSinceFlush = false;
         }
         lastPosition = new Position(current.path().getFileName().toString(), current.length());
@@ -135,12 +137,6 @@ final class RunDirectory implements Closeable {
             createdSinceFlush = true;
         }
         return current;
-    }
-
-    private void forceDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     private void closeCurrent() throws IOException {

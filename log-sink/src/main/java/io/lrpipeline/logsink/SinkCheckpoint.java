@@ -26,11 +26,7 @@ public record SinkCheckpoint(Map<String, Long> offsets, Map<String, RunDirectory
         Map<String, Long> offsets = new TreeMap<>(this.offsets);
         offsets.putAll(newOffsets);
         Map<String, RunDirectory.Position> directories = new TreeMap<>(this.directories);
-        newPositions.forEach((dir, position) -> {
-            if (position != null) {
-                directories.put(dir, position);
-            }
-        });
+        directories.putAll(newPositions);
         return new SinkCheckpoint(offsets, directories);
     }
 }

@@ -55,14 +55,13 @@ final class SinkLoop {
 
     /** Consumes until {@link #shutdown()}. */
     void run() throws IOException {
-        consume(null);
+        consume(assign(), null);
     }
 
     /** Consumes what the topics hold now, then returns; the number of records read. */
     long replay() throws IOException {
         List<TopicPartition> partitions = assign();
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        consume(end);
+        consume(partitions, consumer.endOffsets(partitions));
         return records;
     }
 
@@ -72,8 +71,8 @@ final class SinkLoop {
         consumer.wakeup();
     }
 
-    private void consume(Map<TopicPartition, Long> end) throws IOException {
-        List<TopicPartition> partitions = consumer.assignment().isEmpty() ? assign() : new ArrayList<>(consumer.assignment());
+    /** Consumes {@code partitions} until shut down or, when {@code end} is given, until every one reached it. */
+    private void consume(List<TopicPartition> partitions, Map<TopicPartition, Long> end) throws IOException {
         try {
             while (!closed && (end == null || !reached(end))) {
                 List<ConsumerRecord<String, String>> batch = new ArrayList<>();

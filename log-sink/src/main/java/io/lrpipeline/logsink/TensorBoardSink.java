@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +51,6 @@ public final class TensorBoardSink implements Closeable {
     private final Map<Path, RunDirectory> directories = new HashMap<>();
     private final Map<String, RunDirectory> runs = new HashMap<>();
     private final Map<String, Map<String, WorkerDirectories>> workers = new HashMap<>();
-    private final Set<RunDirectory> written = new LinkedHashSet<>();
     private long skipped;
 
     /** A worker's two sub-runs: per epoch, and per iteration. */
@@ -98,7 +95,7 @@ public final class TensorBoardSink implements Closeable {
         RunDirectory run = run(state.runId());
         for (ScheduleChange change : state.history()) {
             if (!change.type().equals("notice")) {
-                run.text(SCHEDULE_CHANGES, change.scheduleVersion(), describe(change), seconds(change.at()));
+                run.text(SCHEDULE_CHANGES, change.scheduleVersion(), () -> describe(change), seconds(change.at()));
             }
         }
     }
@@ -111,7 +108,7 @@ public final class TensorBoardSink implements Closeable {
         boolean hasRun = rejected.runId() != null && !rejected.runId().isBlank();
         RunDirectory dir = hasRun ? run(rejected.runId()) : directory(logDir);
         String tag = hasRun ? REJECTED_COMMANDS : REJECTED_COMMANDS + "/partition-" + partition;
-        count(dir.text(tag, offset, describe(rejected), seconds(rejected.rejectedAt())));
+        count(dir.text(tag, offset, () -> describe(rejected), seconds(rejected.rejectedAt())));
     }
 
     /** Points skipped so far as duplicates or late (at or below the newest step of their tag). */
@@ -119,11 +116,14 @@ public final class TensorBoardSink implements Closeable {
         return skipped;
     }
 
-    /** The newest file and length of every directory written since the last {@link #flush()}, once flushed. */
+    /** The newest file and length of every directory this sink has written to, once flushed. */
     public Map<String, RunDirectory.Position> positionsToFlush() {
         Map<String, RunDirectory.Position> positions = new HashMap<>();
-        for (RunDirectory dir : written) {
-            positions.put(relative(dir.path()), dir.position());
+        for (RunDirectory dir : directories.values()) {
+            RunDirectory.Position position = dir.position();
+            if (position != null) {
+                positions.put(relative(dir.path()), position);
+            }
         }
         return positions;
     }
@@ -133,7 +133,6 @@ public final class TensorBoardSink implements Closeable {
         for (RunDirectory dir : directories.values()) {
             dir.flush();
         }
-        written.clear();
     }
 
     @Override
@@ -153,7 +152,6 @@ public final class TensorBoardSink implements Closeable {
             run = directory(runDir(runId));
             runs.put(runId, run);
         }
-        written.add(run);
         return run;
     }
 
@@ -165,8 +163,6 @@ public final class TensorBoardSink implements Closeable {
             worker = new WorkerDirectories(directory(dir), directory(dir.resolve(ITERATIONS)));
             ofRun.put(workerId, worker);
         }
-        written.add(worker.epochs());
-        written.add(worker.iterations());
         return worker;
     }
 
@@ -176,7 +172,6 @@ public final class TensorBoardSink implements Closeable {
             directory = RunDirectory.open(dir, host, rotation, clock);
             directories.put(dir, directory);
         }
-        written.add(directory);
         return directory;
     }
 

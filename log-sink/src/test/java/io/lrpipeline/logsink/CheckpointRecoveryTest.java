@@ -35,7 +35,7 @@ class CheckpointRecoveryTest {
         Files.write(file, new byte[] {1, 2, 3}, StandardOpenOption.APPEND); // and a torn record after it
 
         SinkCheckpoint recovered = store.recover();
-        LogDirRecovery.apply(logDir, recovered);
+        LogDirRecovery.apply(logDir, LogDirRecovery.directoriesWithFiles(logDir), recovered);
 
         assertThat(recovered.offsets()).containsEntry("lr.events:0", 1L);
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1"))).filteredOn(s -> s.tag().equals("learning rate"))
@@ -53,7 +53,7 @@ class CheckpointRecoveryTest {
         sink.flush(); // killed before commit
 
         SinkCheckpoint recovered = store.recover();
-        LogDirRecovery.apply(logDir, recovered);
+        LogDirRecovery.apply(logDir, LogDirRecovery.directoriesWithFiles(logDir), recovered);
 
         assertThat(recovered.offsets()).containsEntry("lr.events:0", 2L);
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1"))).filteredOn(s -> s.tag().equals("learning rate"))
@@ -74,7 +74,7 @@ class CheckpointRecoveryTest {
 
         Files.createDirectories(logDir.resolve("run-2"));
         SinkCheckpoint recovered = store.recover();
-        LogDirRecovery.apply(logDir, recovered);
+        LogDirRecovery.apply(logDir, LogDirRecovery.directoriesWithFiles(logDir), recovered);
 
         assertThat(recovered.offsets()).containsEntry("lr.events:0", 1L);
         assertThat(TfEventFiles.eventFiles(logDir.resolve("run-2"))).isEmpty();
