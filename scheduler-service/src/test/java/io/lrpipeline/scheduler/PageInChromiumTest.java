@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.util.List;
 import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -73,7 +75,7 @@ class PageInChromiumTest {
     void previewThenApplyUpdatesTheCurveAndTheHistory() {
         browser.get(root + "?run=" + RUN);
         await().atMost(Duration.ofSeconds(20)).until(() -> rates("planned").startsWith("0.045 0.045 0.0423"));
-        assertThat(browser.findElements(By.cssSelector("#history tr"))).hasSize(1);
+        assertThat(historyRows()).hasSize(1);
 
         new Select(browser.findElement(By.id("type"))).selectByValue("override");
         browser.findElement(By.id("learningRate")).sendKeys("0.02");
@@ -88,13 +90,29 @@ class PageInChromiumTest {
 
         browser.findElement(By.id("apply")).click();
 
+        // The page's own 2 s refresh may draw the new plan before the reply to the click arrives: wait for both.
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("result")).getText()
+                .contains("override accepted as version 2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> rates("planned").startsWith("0.045 0.045 0.0423 0.02 0.02"));
-        assertThat(browser.findElement(By.id("result")).getText()).contains("override accepted as version 2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#history tr")).size() == 2);
-        assertThat(browser.findElement(By.cssSelector("#history tr")).getText()).contains("page-test").contains("seen in a browser");
+        await().atMost(Duration.ofSeconds(10)).until(() -> historyRows().size() == 2);
+        assertThat(historyRows().get(0)).contains("page-test").contains("seen in a browser");
     }
 
+    // The page redraws the curves and the history every 2 s by replacing their HTML, so an element found by one WebDriver
+    // call can be gone by the next (StaleElementReferenceException). Each read below is one script, run between redraws.
+
     private String rates(String curveId) {
-        return browser.findElements(By.id(curveId)).stream().findFirst().map(e -> e.getAttribute("data-rates")).orElse("");
+        return (String) page().executeScript(
+                "const curve = document.getElementById(arguments[0]); return curve ? curve.getAttribute('data-rates') : '';", curveId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> historyRows() {
+        return (List<String>) page().executeScript(
+                "return Array.from(document.querySelectorAll('#history tr'), row => row.innerText);");
+    }
+
+    private JavascriptExecutor page() {
+        return (JavascriptExecutor) browser;
     }
 }
