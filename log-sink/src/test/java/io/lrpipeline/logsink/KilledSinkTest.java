@@ -23,8 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -71,24 +72,26 @@ class KilledSinkTest {
     void killedTwentyTimesWhileEventsFlowItStillWritesEveryPointExactlyOnceAndAReplayEqualsIt() throws Exception {
         Path live = work.resolve("live");
         Random random = new Random(20261124);
-        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicInteger kills = new AtomicInteger();
         AtomicLong sent = new AtomicLong();
-        Thread producer = new Thread(() -> produce(sent, producing), "event-stream");
+        Thread producer = new Thread(() -> produce(sent, kills), "event-stream");
         producer.start();
-        int killedWhileWriting = 0;
         for (int kill = 0; kill < KILLS; kill++) {
+            long committedBefore = committedRecords(live);
             Process sink = startSink(live);
-            Thread.sleep(800 + random.nextInt(2200));
-            killedWhileWriting += Files.exists(live.resolve(".log-sink/checkpoint.json")) ? 1 : 0;
+            awaitCommitted(live, n -> n > committedBefore, Duration.ofSeconds(60)); // it is up and writing
+            Thread.sleep(random.nextInt(1_500));
+            assertThat(producer.isAlive()).as("events still flowing at kill %d", kill + 1).isTrue();
             sink.destroyForcibly().waitFor(); // SIGKILL
+            kills.incrementAndGet();
         }
         producer.join();
         Process last = startSink(live);
-        awaitCheckpointAtEnd(live, Duration.ofSeconds(120));
+        long end = endOffsets().values().stream().mapToLong(Long::longValue).sum();
+        awaitCommitted(live, n -> n >= end, Duration.ofSeconds(120));
         last.destroy();
         assertThat(last.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        assertThat(killedWhileWriting).as("kills after the sink had written").isGreaterThanOrEqualTo(KILLS - 2);
         Map<String, Map<String, Map<Long, String>>> written = pointsByDirectoryAndTag(live); // fails on any bad record
         assertThat(written).isEqualTo(expectedPoints());
 
@@ -99,8 +102,12 @@ class KilledSinkTest {
         assertThat(pointSequences(replayed)).isEqualTo(pointSequences(live));
     }
 
-    /** The stream, paced over about 45 s: per epoch each run's rate event, then every worker's epoch; one record in 40 twice. */
-    private static void produce(AtomicLong sent, AtomicBoolean producing) {
+    /**
+     * The stream: per epoch each run's rate event, then every worker's epoch; one record in 40 twice. An epoch every
+     * 1.5 s (about 45 s in all), held back if the kills fall behind (epoch e waits for e × KILLS / (EPOCHS - 1) of
+     * them, the last for all), so that every kill falls while events flow, however slowly this machine starts a JVM.
+     */
+    private static void produce(AtomicLong sent, AtomicInteger kills) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new StringSerializer())) {
@@ -111,6 +118,9 @@ class KilledSinkTest {
                 }
             }
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
+                while (kills.get() < epoch * KILLS / (EPOCHS - 1)) {
+                    Thread.sleep(50);
+                }
                 for (int run = 0; run < RUNS; run++) {
                     send(producer, Topics.LR_EVENTS, run(run), new LearningRateChanged("e" + run + "-" + epoch, run(run), epoch,
                             rate(run, epoch), 1 + epoch / 10, "step-decay", at(epoch, 0)), sent);
@@ -118,12 +128,11 @@ class KilledSinkTest {
                         produceEpoch(producer, run, worker, epoch, sent);
                     }
                 }
+                producer.flush();
                 Thread.sleep(1_500);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            producing.set(false);
         }
     }
 
@@ -224,25 +233,28 @@ class KilledSinkTest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sink.log").toFile())).start();
     }
 
-    /** Waits until the sink's committed checkpoint has read every partition to its end. */
-    private static void awaitCheckpointAtEnd(Path logDir, Duration limit) throws Exception {
-        Map<String, Long> end = endOffsets();
+    /** Waits until the number of records behind the sink's committed checkpoint satisfies {@code wanted}. */
+    private static void awaitCommitted(Path logDir, LongPredicate wanted, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        Path checkpoint = logDir.resolve(".log-sink/checkpoint.json");
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(checkpoint)) {
-                try {
-                    SinkCheckpoint read = new ObjectMapper().readValue(checkpoint.toFile(), SinkCheckpoint.class);
-                    if (end.entrySet().stream().allMatch(e -> read.offsets().getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                        return;
-                    }
-                } catch (java.io.IOException e) {
-                    // replaced while being read: read it again
-                }
+        while (!wanted.test(committedRecords(logDir))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the sink's checkpoint did not get there within " + limit + "; see " + work.resolve("sink.log"));
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
-        throw new AssertionError("the sink did not catch up within " + limit + "; see " + work.resolve("sink.log"));
+    }
+
+    /** The records the committed checkpoint has consumed, summed over partitions (every topic starts at offset 0 here). */
+    private static long committedRecords(Path logDir) throws Exception {
+        Path checkpoint = logDir.resolve(".log-sink/checkpoint.json");
+        try {
+            return new ObjectMapper().readValue(checkpoint.toFile(), SinkCheckpoint.class).offsets().values().stream()
+                    .mapToLong(Long::longValue).sum();
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            return 0;
+        } catch (java.io.IOException e) {
+            return -1; // replaced while being read: read it again
+        }
     }
 
     private static Map<String, Long> endOffsets() throws Exception {
