@@ -9,20 +9,18 @@ import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -51,10 +49,9 @@ class PageInChromiumTest {
     RunSchedules schedules;
 
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
-    void openBrowser() throws Exception {
+    void openBrowser(@TempDir Path profile) throws Exception {
         assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
                 .as("this test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver").isTrue();
         try (TopicClient kafka = new TopicClient(bootstrapServers)) {
@@ -64,19 +61,14 @@ class PageInChromiumTest {
                 || !s.issued().isEmpty()).orElse(false));
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + (profile = Files.createTempDirectory("chromium-profile")));
+                "--disable-sync", "--user-data-dir=" + profile);
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
     }
 
     @AfterEach
-    void closeBrowser() throws IOException {
+    void closeBrowser() {
         if (browser != null) {
             browser.quit();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
         }
     }
 
