@@ -87,7 +87,7 @@ final class RunDirectory implements Closeable {
             return false;
         }
         file(wallTime).writeSessionStart(step, wallTime);
-        newestStep.replaceAll((tag, newest) -> Math.min(newest, step - 1));
+        restartFrom(step);
         return true;
     }
 
@@ -101,7 +101,6 @@ final class RunDirectory implements Closeable {
             LogDirRecovery.forceDirectory(dir);
             createdSinceFlush = false;
         }
-        lastPosition = new Position(current.path().getFileName().toString(), current.length());
         if (clock.millis() - currentOpenedMillis >= rotation.maxAge().toMillis()) {
             closeCurrent();
         }
@@ -109,12 +108,21 @@ final class RunDirectory implements Closeable {
 
     /** The newest file and its length once buffered records are flushed; null before the first file. */
     Position position() {
-        return current != null ? new Position(current.path().getFileName().toString(), current.length()) : lastPosition;
+        return current != null ? positionOf(current) : lastPosition;
     }
 
     @Override
     public void close() throws IOException {
         closeCurrent();
+    }
+
+    /** A session starting at {@code step}: TensorBoard drops the points from it on, so they may be written again. */
+    private void restartFrom(long step) {
+        newestStep.replaceAll((tag, newest) -> Math.min(newest, step - 1));
+    }
+
+    private static Position positionOf(EventFileWriter file) {
+        return new Position(file.path().getFileName().toString(), file.length());
     }
 
     private boolean isNew(String tag, long step) {
@@ -142,7 +150,7 @@ final class RunDirectory implements Closeable {
     private void closeCurrent() throws IOException {
         if (current != null) {
             current.close();
-            lastPosition = new Position(current.path().getFileName().toString(), current.length());
+            lastPosition = positionOf(current);
             current = null;
         }
     }
@@ -155,7 +163,7 @@ final class RunDirectory implements Closeable {
                 EventProtos.Written written = EventProtos.read(record);
                 if (written.sessionStart()) {
                     sessionStarts.add(new SessionStart(written.step(), written.wallTime()));
-                    newestStep.replaceAll((tag, newest) -> Math.min(newest, written.step() - 1));
+                    restartFrom(written.step());
                 }
                 for (String tag : written.tags()) {
                     newestStep.merge(tag, written.step(), Math::max);
