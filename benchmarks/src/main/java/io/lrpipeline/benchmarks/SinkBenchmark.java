@@ -112,7 +112,7 @@ public final class SinkBenchmark implements Callable<Integer> {
             started = System.nanoTime();
             try (EventFileWriter writer = EventFileWriter.create(encodedFile, 1.7e9)) {
                 for (int i = 0; i < writerRecords; i++) {
-                    writer.writeScalar("loss/iteration", i, 1.0 / (i + 1), 1.7e9 + i);
+                    writer.writeScalar("loss/iteration", i, 1.0f / (i + 1), 1.7e9 + i);
                     if ((i & 0xFFFF) == 0xFFFF) {
                         writer.flush();
                     }
@@ -134,8 +134,8 @@ public final class SinkBenchmark implements Callable<Integer> {
     private byte[] sampleEvent() throws IOException {
         Path file = work.resolve("sample");
         try (EventFileWriter writer = EventFileWriter.create(file, 1.7e9)) {
-            writer.writeScalar("loss/iteration", 12_345, 0.6931471805599453, 1.7e9);
-            writer.writeScalar("loss/iteration", 12_346, 0.6931471805599453, 1.7e9);
+            writer.writeScalar("loss/iteration", 12_345, 0.6931472f, 1.7e9);
+            writer.writeScalar("loss/iteration", 12_346, 0.6931472f, 1.7e9);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             RecordReader reader = new RecordReader(channel);

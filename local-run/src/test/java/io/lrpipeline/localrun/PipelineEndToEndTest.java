@@ -86,7 +86,7 @@ class PipelineEndToEndTest {
 
         assertThat(scheduled).extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
         for (Scalar point : scheduled) {
-            assertThat(point.value()).as("epoch %d", point.step()).isEqualTo(schedule.at((int) point.step()));
+            assertThat(point.value()).as("epoch %d", point.step()).isEqualTo((float) schedule.at((int) point.step()));
         }
     }
 
@@ -98,7 +98,7 @@ class PipelineEndToEndTest {
 
             assertThat(applied).as(worker).extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
             for (Scalar point : applied) {
-                assertThat(point.value()).as("%s epoch %d", worker, point.step()).isEqualTo(schedule.at((int) point.step()));
+                assertThat(point.value()).as("%s epoch %d", worker, point.step()).isEqualTo((float) schedule.at((int) point.step()));
             }
         }
         assertThat(schedule.at(1)).isNotEqualTo(schedule.at(0));
@@ -115,8 +115,9 @@ class PipelineEndToEndTest {
         }
     }
 
+    /** Every record is whole and CRC-valid, and every scalar is one TensorBoard's default loader shows (see TfEventFiles). */
     @Test
-    void everyFileStartsWithItsVersionAndHasOnlyValidRecords() throws IOException {
+    void everyFileStartsWithItsVersionAndHoldsOnlyValidRecordsAndScalarsATensorBoardShows() throws IOException {
         for (Path dir : List.of(runDir(), runDir().resolve("worker-0"), runDir().resolve("worker-1"),
                 runDir().resolve("worker-0/iterations"), runDir().resolve("worker-1/iterations"))) {
             List<Path> files = TfEventFiles.eventFiles(dir);
@@ -125,6 +126,8 @@ class PipelineEndToEndTest {
                 List<Event> events = TfEventFiles.readEvents(file); // throws on any bad CRC or torn record
                 assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
             }
+            // throws on a scalar the data server would drop, or on a tag whose first value in a file has no metadata
+            assertThat(TfEventFiles.readPointsIn(dir)).as(dir.toString()).isNotEmpty();
         }
     }
 

@@ -40,7 +40,7 @@ public final class EventFileWriter implements Closeable {
         return path;
     }
 
-    public void writeScalar(String tag, long step, double value, double wallTime) {
+    public void writeScalar(String tag, long step, float value, double wallTime) {
         append(EventProtos.scalar(wallTime, step, tag, value, taggedForPlugin.add(tag)));
     }
 

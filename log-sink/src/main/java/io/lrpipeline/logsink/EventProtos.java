@@ -20,8 +20,12 @@ public final class EventProtos {
     private static final int DATA_CLASS_TENSOR = 2;
     private static final int SESSION_LOG_START = 1;
 
-    /** What the sink needs to know of a record it wrote: its step, its tags, whether it starts a session. */
-    public record Written(long step, double wallTime, boolean sessionStart, List<String> tags) {}
+    /**
+     * What the sink needs to know of a record it wrote: its step, its tags, whether it starts a session, and how many
+     * of its values are {@code DT_DOUBLE} scalars, which log-sinks before DT_FLOAT wrote and TensorBoard's default
+     * loader drops.
+     */
+    public record Written(long step, double wallTime, boolean sessionStart, List<String> tags, int doubleScalars) {}
 
     /** The first record of every event file. */
     static byte[] fileVersion(double wallTime) {
@@ -29,12 +33,14 @@ public final class EventProtos {
     }
 
     /**
-     * A scalar as a rank-0 {@code DT_DOUBLE} tensor, so the value is stored exactly (a {@code simple_value}
-     * is a float32). {@code withMetadata} marks it for the scalars plugin; TensorBoard needs that on the
+     * A scalar as {@code tf.summary.scalar} writes it: a rank-0 {@code DT_FLOAT} tensor (empty shape, one
+     * {@code float_val}). That is the only tensor TensorBoard's default loader, the Rust data server, turns into a
+     * point ({@code tensor_proto_to_scalar} in {@code tensorboard/data/server/data_compat.rs}); a {@code DT_DOUBLE}
+     * is dropped as data loss. {@code withMetadata} marks it for the scalars plugin; TensorBoard needs that on the
      * first value of each tag in each file.
      */
-    static byte[] scalar(double wallTime, long step, String tag, double value, boolean withMetadata) {
-        ProtoWriter tensor = new ProtoWriter().varint(1, DT_DOUBLE).message(2, new ProtoWriter()).packedDouble(6, value);
+    static byte[] scalar(double wallTime, long step, String tag, float value, boolean withMetadata) {
+        ProtoWriter tensor = new ProtoWriter().varint(1, DT_FLOAT).message(2, new ProtoWriter()).packedFloat(5, value);
         return summaryEvent(wallTime, step, tag, tensor, withMetadata ? pluginMetadata("scalars", DATA_CLASS_SCALAR) : null);
     }
 
@@ -73,16 +79,17 @@ public final class EventProtos {
         double wallTime = 0;
         boolean sessionStart = false;
         List<String> tags = new ArrayList<>(1);
+        int doubleScalars = 0;
         while (reader.next()) {
             switch (reader.field()) {
                 case 1 -> wallTime = reader.doubleValue();
                 case 2 -> step = reader.varintValue();
-                case 5 -> tags.addAll(summaryTags(reader.message()));
-                case 7 -> sessionStart = sessionStatus(reader.message()) == SESSION_LOG_START;
+                case 5 -> doubleScalars += readSummary(reader.message(), tags);
+                case 7 -> sessionStart = fieldOne(reader.message()) == SESSION_LOG_START;
                 default -> reader.skip();
             }
         }
-        return new Written(step, wallTime, sessionStart, tags);
+        return new Written(step, wallTime, sessionStart, tags, doubleScalars);
     }
 
     private static byte[] summaryEvent(double wallTime, long step, String tag, ProtoWriter tensor, ProtoWriter metadata) {
@@ -109,35 +116,37 @@ public final class EventProtos {
         return new ProtoWriter().string(3, String.valueOf(value));
     }
 
-    private static List<String> summaryTags(ProtoReader summary) {
-        List<String> tags = new ArrayList<>(1);
+    /** Adds the summary's tags to {@code tags}; returns how many of its values are {@code DT_DOUBLE} tensors. */
+    private static int readSummary(ProtoReader summary, List<String> tags) {
+        int doubleTensors = 0;
         while (summary.next()) {
             if (summary.field() == 1) {
                 ProtoReader value = summary.message();
                 while (value.next()) {
-                    if (value.field() == 1) {
-                        tags.add(value.string());
-                    } else {
-                        value.skip();
+                    switch (value.field()) {
+                        case 1 -> tags.add(value.string());
+                        case 8 -> doubleTensors += fieldOne(value.message()) == DT_DOUBLE ? 1 : 0;
+                        default -> value.skip();
                     }
                 }
             } else {
                 summary.skip();
             }
         }
-        return tags;
+        return doubleTensors;
     }
 
-    private static long sessionStatus(ProtoReader sessionLog) {
-        long status = 0;
-        while (sessionLog.next()) {
-            if (sessionLog.field() == 1) {
-                status = sessionLog.varintValue();
+    /** The varint in field 1 of a message: {@code TensorProto.dtype}, {@code SessionLog.status}. */
+    private static long fieldOne(ProtoReader message) {
+        long value = 0;
+        while (message.next()) {
+            if (message.field() == 1) {
+                value = message.varintValue();
             } else {
-                sessionLog.skip();
+                message.skip();
             }
         }
-        return status;
+        return value;
     }
 
     private EventProtos() {}

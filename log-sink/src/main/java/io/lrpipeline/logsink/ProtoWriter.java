@@ -49,14 +49,6 @@ final class ProtoWriter {
         return this;
     }
 
-    /** A packed {@code repeated double} with one element. */
-    ProtoWriter packedDouble(int field, double value) {
-        tag(field, LENGTH_DELIMITED);
-        rawVarint(8);
-        rawFixed64(Double.doubleToRawLongBits(value));
-        return this;
-    }
-
     byte[] toByteArray() {
         return out.toByteArray();
     }

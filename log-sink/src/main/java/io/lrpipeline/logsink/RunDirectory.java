@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TensorBoard run directory: the file being written, its rotation, and what the directory already holds,
@@ -19,6 +21,8 @@ import java.util.function.Supplier;
  * lets steps from T on be written again, as TensorBoard will have dropped the old ones.
  */
 final class RunDirectory implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
+
     /** Where the directory's newest file ends: what a checkpoint records. */
     record Position(String file, long length) {}
 
@@ -43,11 +47,20 @@ final class RunDirectory implements Closeable {
         this.clock = clock;
     }
 
-    /** Opens {@code dir}, reading what the sink's files in it already hold; new points go to a new file. */
+    /**
+     * Opens {@code dir}, reading what the sink's files in it already hold; new points go to a new file. Says so, once,
+     * when earlier files hold {@code DT_DOUBLE} scalars, which a default TensorBoard does not show.
+     */
     static RunDirectory open(Path dir, String host, FileRotation rotation, Clock clock) throws IOException {
         RunDirectory directory = new RunDirectory(dir, host, rotation, clock);
+        int doubleScalars = 0;
         for (Path file : EventFileNames.in(dir)) {
-            directory.remember(file);
+            doubleScalars += directory.remember(file);
+        }
+        if (doubleScalars > 0) {
+            LOG.warn("{}: {} scalar points were written as DT_DOUBLE by an earlier log-sink; TensorBoard's default loader "
+                    + "does not show them (tensorboard --load_fast=false does). New points are DT_FLOAT. To see the whole "
+                    + "history in a default TensorBoard, rebuild it into a fresh log directory with --replay.", dir, doubleScalars);
         }
         return directory;
     }
@@ -56,11 +69,13 @@ final class RunDirectory implements Closeable {
         return dir;
     }
 
+    /** A point at {@code (float) value}, what TensorBoard stores and draws; a value that is not finite as a float is skipped. */
     boolean scalar(String tag, long step, double value, double wallTime) throws IOException {
-        if (!Double.isFinite(value) || !isNew(tag, step)) {
+        float shown = (float) value;
+        if (!Float.isFinite(shown) || !isNew(tag, step)) {
             return false;
         }
-        file(wallTime).writeScalar(tag, step, value, wallTime);
+        file(wallTime).writeScalar(tag, step, shown, wallTime);
         return true;
     }
 
@@ -155,12 +170,14 @@ final class RunDirectory implements Closeable {
         }
     }
 
-    /** Replays one existing file into the directory's memory, in the order TensorBoard reads it. */
-    private void remember(Path file) throws IOException {
+    /** Replays one existing file into the directory's memory, in the order TensorBoard reads it; returns its DT_DOUBLE scalars. */
+    private int remember(Path file) throws IOException {
+        int doubleScalars = 0;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             RecordReader reader = new RecordReader(channel);
             for (byte[] record = reader.next(); record != null; record = reader.next()) {
                 EventProtos.Written written = EventProtos.read(record);
+                doubleScalars += written.doubleScalars();
                 if (written.sessionStart()) {
                     sessionStarts.add(new SessionStart(written.step(), written.wallTime()));
                     restartFrom(written.step());
@@ -172,5 +189,6 @@ final class RunDirectory implements Closeable {
             lastPosition = new Position(file.getFileName().toString(), reader.position());
         }
         lastName = EventFileNames.of(file);
+        return doubleScalars;
     }
 }

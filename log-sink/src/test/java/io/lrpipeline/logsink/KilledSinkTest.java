@@ -186,7 +186,7 @@ class KilledSinkTest {
     }
 
     private static void put(Map<String, Map<String, Map<Long, String>>> expected, String dir, String tag, long step, double value) {
-        expected.computeIfAbsent(dir, d -> new HashMap<>()).computeIfAbsent(tag, t -> new HashMap<>()).put(step, Double.toString(value));
+        expected.computeIfAbsent(dir, d -> new HashMap<>()).computeIfAbsent(tag, t -> new HashMap<>()).put(step, Float.toString((float) value));
     }
 
     /** Every point of every directory, failing the test if a (directory, tag, step) appears twice. */

@@ -34,26 +34,49 @@ class TensorBoardSinkTest {
     @TempDir
     Path logDir;
 
+    /**
+     * Every tag of the README's table, in the directory the table gives, read with the rules of TensorBoard's default
+     * loader (the Rust data server: rank-0 DT_FLOAT, scalars metadata on the first value of each tag in each file; see
+     * {@link TfEventFiles}): each scalar is there, at its step, as {@code (float)} of the value on the topic.
+     */
     @Test
-    void writesScheduledRateForTheRunAndWhatEachWorkerDidInItsSubRuns() throws Exception {
+    void writesEveryTagOfTheReadmeTableAsTensorBoardsDefaultLoaderReadsIt() throws Exception {
+        ScheduleChange created = new ScheduleChange(1, "", "create", "scheduler", "first worker joined", AT, 0, 0, "inception-v4");
         try (TensorBoardSink sink = sink(NO_ROTATION)) {
+            sink.accept(new WorkerJoined("run-1", "worker-0", 1, 4, 0, 0, Map.of("optimizer", "RMSProp"), AT));
             sink.accept(new LearningRateChanged("e0", "run-1", 0, 0.045, 1, "step-decay", AT));
+            sink.accept(new LearningRateChanged("e1", "run-1", 1, 0.0423, 2, "step-decay", AT));
+            sink.accept(state(List.of(created)));
+            sink.accept(CommandRejected.of("c-8", "run-1", "{}", "type is missing", AT), 0, 3);
+            sink.accept(CommandRejected.of(null, null, "{not json", "not JSON", AT), 1, 4);
             sink.accept(new EpochStarted("run-1", "worker-0", 0, 0.045, 1, RateSource.SCHEDULER, "e0", 0, AT));
-            sink.accept(new IterationCompleted("run-1", "worker-0", 0, 1, 2.3, AT));
+            sink.accept(new IterationCompleted("run-1", "worker-0", 0, 1, 2.302585092994046, AT));
             sink.accept(new IterationCompleted("run-1", "worker-0", 0, 2, 2.2, AT));
-            sink.accept(new EpochEnded("run-1", "worker-0", 0, 2, 2.25, 0.25, 6.5, 0.045, AT));
+            sink.accept(new EpochEnded("run-1", "worker-0", 0, 2, 2.25, 0.3, 6.7, 0.045, AT));
+            sink.accept(new EpochStarted("run-1", "worker-0", 1, 0.0423, 2, RateSource.SCHEDULER, "e1", 2, AT));
         }
 
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1")))
                 .extracting(Scalar::tag, Scalar::step, Scalar::value)
-                .containsExactly(tuple("learning rate", 0L, 0.045), tuple("lr/schedule_version", 0L, 1.0));
+                .containsExactly(tuple("learning rate", 0L, (double) 0.045f), tuple("lr/schedule_version", 0L, 1.0),
+                        tuple("learning rate", 1L, (double) 0.0423f), tuple("lr/schedule_version", 1L, 2.0));
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1/worker-0")))
                 .extracting(Scalar::tag, Scalar::step, Scalar::value)
-                .containsExactly(tuple("lr/applied", 0L, 0.045), tuple("lr/applied_schedule_version", 0L, 1.0),
-                        tuple("loss", 0L, 2.25), tuple("accuracy", 0L, 0.25), tuple("throughput/images_per_sec", 0L, 6.5));
+                .containsExactly(tuple("lr/applied", 0L, (double) 0.045f), tuple("lr/applied_schedule_version", 0L, 1.0),
+                        tuple("loss", 0L, 2.25), tuple("accuracy", 0L, (double) 0.3f),
+                        tuple("throughput/images_per_sec", 0L, (double) 6.7f),
+                        tuple("lr/applied", 1L, (double) 0.0423f), tuple("lr/applied_schedule_version", 1L, 2.0));
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1/worker-0/iterations")))
                 .extracting(Scalar::tag, Scalar::step, Scalar::value)
-                .containsExactly(tuple("loss/iteration", 1L, 2.3), tuple("loss/iteration", 2L, 2.2));
+                .containsExactly(tuple("loss/iteration", 1L, (double) 2.302585092994046f), tuple("loss/iteration", 2L, (double) 2.2f));
+        assertThat(TfEventFiles.readPointsIn(logDir.resolve("run-1"))).extracting(Point::tag, Point::step)
+                .contains(tuple("_hparams_/session_start_info", 0L), tuple("schedule/changes", 1L), tuple("commands/rejected", 3L));
+        assertThat(TfEventFiles.readPointsIn(logDir)).extracting(Point::tag, Point::step)
+                .containsExactly(tuple("commands/rejected/partition-1", 4L));
+        assertThat(TfEventFiles.readPointsIn(logDir.resolve("run-1/worker-0"))).extracting(Point::tag, Point::step)
+                .contains(tuple("START", 0L));
+        assertThat(TfEventFiles.readPointsIn(logDir.resolve("run-1/worker-0/iterations"))).extracting(Point::tag, Point::step)
+                .contains(tuple("START", 1L));
     }
 
     @Test

@@ -17,22 +17,36 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.SessionLog;
 import org.tensorflow.proto.Summary;
+import org.tensorflow.proto.TensorProto;
 
 /**
  * An independent reader of TensorBoard event files for tests: its own TFRecord parsing and CRC check,
  * TensorFlow's generated protos for the records, and protobuf's dynamic messages, declared from TensorBoard's
  * {@code plugin_data.proto}, for the HParams data. It shares no code with the writer.
+ *
+ * <p>Scalars are read as TensorBoard's default loader, the Rust data server, reads them, and a file holding one it
+ * would drop fails the read. The rules, from {@code tensorboard/data/server/data_compat.rs} (tag 2.21.0): a time
+ * series' kind comes from the metadata of its first value ({@code SummaryValue::initial_metadata}: plugin name
+ * {@code "scalars"}, or a {@code simple_value}); a value becomes a point only if it is a {@code simple_value} or a
+ * rank-0 {@code DT_FLOAT} tensor with exactly one {@code float_val} or four bytes of {@code tensor_content}
+ * ({@code tensor_proto_to_scalar}); anything else, a {@code DT_DOUBLE} included, is {@code DataLoss} and is not
+ * shown (TensorBoard's own test {@code test_enrich_non_float_rank_0_tensors}). The metadata is required on the first
+ * value of each tag in each file, as the Python loader reads each file's metadata on its own.
  */
 public final class TfEventFiles {
-    /** One scalar as TensorBoard would show it. */
+    private static final String SCALARS_PLUGIN = "scalars";
+
+    /** One scalar as TensorBoard shows it: the float32 it stores, widened to a double. */
     public record Scalar(String tag, long step, double value, boolean pluginMetadata) {}
 
     /** One point of any kind, as the tests compare them: scalar value or text, with its wall time. */
@@ -61,18 +75,73 @@ public final class TfEventFiles {
         return events;
     }
 
-    /** The scalars of one file, in file order. */
+    /**
+     * The scalars of one file, in file order, each one checked against the data server's rules (see the class
+     * comment). @throws IOException naming the file, tag and step of a value the data server would drop, or of a tag
+     * whose first value in the file has no plugin metadata
+     */
     public static List<Scalar> readScalars(Path file) throws IOException {
         List<Scalar> scalars = new ArrayList<>();
+        TagPlugins plugins = new TagPlugins(file);
         for (Event event : readEvents(file)) {
             for (Summary.Value value : event.getSummary().getValueList()) {
-                if (isScalar(value)) {
-                    boolean plugin = value.getMetadata().getPluginData().getPluginName().equals("scalars");
-                    scalars.add(new Scalar(value.getTag(), event.getStep(), number(value), plugin));
+                if (plugins.of(value, event).equals(SCALARS_PLUGIN)) {
+                    boolean withMetadata = value.getMetadata().getPluginData().getPluginName().equals(SCALARS_PLUGIN);
+                    scalars.add(new Scalar(value.getTag(), event.getStep(), plugins.scalar(value, event), withMetadata));
                 }
             }
         }
         return scalars;
+    }
+
+    /** The kind of each tag of one file, from the metadata of its first value in the file, and the data server's reading. */
+    private static final class TagPlugins {
+        private final Path file;
+        private final Map<String, String> byTag = new HashMap<>();
+
+        TagPlugins(Path file) {
+            this.file = file;
+        }
+
+        /** The plugin of the value's tag: {@code SummaryValue::initial_metadata}, required on the tag's first value. */
+        String of(Summary.Value value, Event event) throws IOException {
+            String plugin = byTag.get(value.getTag());
+            if (plugin == null) {
+                plugin = value.hasSimpleValue() ? SCALARS_PLUGIN : value.getMetadata().getPluginData().getPluginName();
+                if (plugin.isEmpty()) {
+                    throw new IOException(where(value, event) + ": the tag's first value in this file has no plugin metadata");
+                }
+                byTag.put(value.getTag(), plugin);
+            }
+            return plugin;
+        }
+
+        /** The value of a scalar as {@code tensor_proto_to_scalar} reads it, or why the data server drops it. */
+        float scalar(Summary.Value value, Event event) throws IOException {
+            if (value.hasSimpleValue()) {
+                return value.getSimpleValue();
+            }
+            TensorProto tensor = value.getTensor();
+            if (tensor.getTensorShape().getDimCount() != 0) {
+                throw new IOException(where(value, event) + ": a scalar must be a rank-0 tensor, this one has shape "
+                        + tensor.getTensorShape());
+            }
+            if (tensor.getDtype() != DataType.DT_FLOAT) {
+                throw new IOException(where(value, event) + ": a scalar must be DT_FLOAT, this one is " + tensor.getDtype()
+                        + ", which TensorBoard's data server drops");
+            }
+            if (tensor.getFloatValCount() == 1) {
+                return tensor.getFloatVal(0);
+            }
+            if (tensor.getFloatValCount() == 0 && tensor.getTensorContent().size() == Float.BYTES) {
+                return tensor.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat();
+            }
+            throw new IOException(where(value, event) + ": a DT_FLOAT scalar needs exactly one float_val or 4 bytes of tensor_content");
+        }
+
+        private String where(Summary.Value value, Event event) {
+            return file + ": tag '" + value.getTag() + "' step " + event.getStep();
+        }
     }
 
     /** The event files directly in {@code dir}, in the name order TensorBoard reads them. */
@@ -91,18 +160,23 @@ public final class TfEventFiles {
         return scalars;
     }
 
-    /** Every scalar and text point of {@code dir}, in reading order, with session starts as {@code "START"} points. */
+    /**
+     * Every point of {@code dir}, in reading order, with session starts as {@code "START"} points: a scalar's value
+     * as the data server reads it (checked as in {@link #readScalars}), a text's string, otherwise the plugin name.
+     */
     public static List<Point> readPointsIn(Path dir) throws IOException {
         List<Point> points = new ArrayList<>();
         for (Path file : eventFiles(dir)) {
+            TagPlugins plugins = new TagPlugins(file);
             for (Event event : readEvents(file)) {
                 if (event.hasSessionLog() && event.getSessionLog().getStatus() == SessionLog.SessionStatus.START) {
                     points.add(new Point("START", event.getStep(), event.getWallTime(), ""));
                 }
                 for (Summary.Value value : event.getSummary().getValueList()) {
-                    String shown = isScalar(value) ? Double.toString(number(value))
+                    String plugin = plugins.of(value, event);
+                    String shown = plugin.equals(SCALARS_PLUGIN) ? Float.toString(plugins.scalar(value, event))
                             : value.getTensor().getStringValCount() > 0 ? value.getTensor().getStringVal(0).toStringUtf8()
-                            : value.getMetadata().getPluginData().getPluginName();
+                            : plugin;
                     points.add(new Point(value.getTag(), event.getStep(), event.getWallTime(), shown));
                 }
             }
@@ -139,14 +213,6 @@ public final class TfEventFiles {
             }
         }
         return sessions;
-    }
-
-    private static boolean isScalar(Summary.Value value) {
-        return value.hasSimpleValue() || value.getTensor().getDoubleValCount() > 0;
-    }
-
-    private static double number(Summary.Value value) {
-        return value.hasTensor() ? value.getTensor().getDoubleVal(0) : value.getSimpleValue();
     }
 
     private static Map<String, Object> hyperParameters(byte[] pluginContent) throws IOException {
