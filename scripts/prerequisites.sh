@@ -44,3 +44,23 @@ ensure_chromium() {
   echo "the scheduler's page test needs Chromium and ChromeDriver at /usr/bin (Debian: apt-get install chromium chromium-driver)." >&2
   return 1
 }
+
+# Installs TensorBoard, pinned as compose's image has it (tensorboard/requirements.txt), into a virtual environment
+# under ~/.cache, and exports TENSORBOARD=its executable, for the end-to-end test's check with a real TensorBoard.
+# Without PyPI (or python3 -m venv) it says why and returns 0: that check is then skipped, the rest still runs.
+ensure_tensorboard() {
+  local requirements=tensorboard/requirements.txt
+  local venv=${XDG_CACHE_HOME:-$HOME/.cache}/lr-pipeline/tensorboard-$(sha256sum "$requirements" | cut -c1-12)
+  if [ ! -x "$venv/bin/tensorboard" ]; then
+    python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv || true
+    rm -rf "$venv" && mkdir -p "$(dirname "$venv")"
+    echo "Installing TensorBoard ($requirements) into $venv ..." >&2
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check --retries 1 --timeout 20 \
+        --no-deps -r "$requirements" && "$venv/bin/pip" check; } >"$venv.log" 2>&1; then
+      echo "TensorBoard could not be installed from PyPI (see $venv.log): the end-to-end test's real-TensorBoard check is skipped." >&2
+      rm -rf "$venv"
+      return 0
+    fi
+  fi
+  export TENSORBOARD=$venv/bin/tensorboard
+}

@@ -1,6 +1,8 @@
 package io.lrpipeline.localrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
@@ -14,12 +16,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.proto.Event;
 import picocli.CommandLine;
 
@@ -128,6 +137,46 @@ class PipelineEndToEndTest {
             }
             // throws on a scalar the data server would drop, or on a tag whose first value in a file has no metadata
             assertThat(TfEventFiles.readPointsIn(dir)).as(dir.toString()).isNotEmpty();
+        }
+    }
+
+    /**
+     * A real TensorBoard shows every curve, read through the HTTP API its Scalars dashboard uses: with the Rust data
+     * server (what a default TensorBoard loads with where it is installed, as a pip install brings it) and with the
+     * Python loader. Each rate is {@code (float)} of the scheduled one, every epoch and iteration is there, and nothing
+     * else passes for a scalar (the HParams placeholder, text).
+     */
+    @ParameterizedTest(name = "--load_fast={0}")
+    @ValueSource(strings = {"true", "false"})
+    void aRealTensorBoardShowsEveryCurve(String loadFast) throws Exception {
+        Path executable = RealTensorBoard.executable().orElse(null);
+        assumeTrue(executable != null, "TENSORBOARD names no TensorBoard executable (./run-tests.sh installs one from PyPI where it can)");
+        Set<String> workerTags = Set.of("lr/applied", "lr/applied_schedule_version", "loss", "accuracy", "throughput/images_per_sec");
+        Map<String, Set<String>> expected = new TreeMap<>(Map.of(RUN, Set.of("learning rate", "lr/schedule_version")));
+        for (String worker : WORKERS) {
+            expected.put(RUN + "/" + worker, workerTags);
+            expected.put(RUN + "/" + worker + "/iterations", Set.of("loss/iteration"));
+        }
+        Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
+        List<RealTensorBoard.Point> scheduled = IntStream.range(0, EPOCHS)
+                .mapToObj(epoch -> new RealTensorBoard.Point(epoch, (float) schedule.at(epoch))).toList();
+        Path log = work.resolve("tensorboard-load-fast-" + loadFast + ".log");
+
+        try (RealTensorBoard tensorBoard = RealTensorBoard.start(executable, work.resolve("runs"), loadFast, log)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> !tensorBoard.isAlive() || tensorBoard.scalarTags().equals(expected));
+            assertThat(tensorBoard.isAlive()).as("TensorBoard is running (log: %s)", log).isTrue();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(tensorBoard.scalars(RUN, "learning rate")).isEqualTo(scheduled);
+                for (String worker : WORKERS) {
+                    assertThat(tensorBoard.scalars(RUN + "/" + worker, "lr/applied")).as(worker).isEqualTo(scheduled);
+                    for (String tag : workerTags) {
+                        assertThat(tensorBoard.scalars(RUN + "/" + worker, tag)).as("%s %s", worker, tag)
+                                .extracting(RealTensorBoard.Point::step).containsExactly(0L, 1L, 2L, 3L);
+                    }
+                    assertThat(tensorBoard.scalars(RUN + "/" + worker + "/iterations", "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
+                }
+            });
         }
     }
 
