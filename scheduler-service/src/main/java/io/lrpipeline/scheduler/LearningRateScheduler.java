@@ -66,7 +66,13 @@ public class LearningRateScheduler {
         publish(schedules.onCommand(payload));
     }
 
-    @Scheduled(every = "${scheduler.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Skipped until the application has started: a tick before then would create this bean before Reactive Messaging
+     * has wired its emitters (SRMSG00019 "Unable to connect an emitter"). Reactive Messaging starts on the
+     * {@code StartupEvent} at priority 1000, {@code ApplicationNotRunning} turns false at the default 2500, after it.
+     */
+    @Scheduled(every = "${scheduler.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         publish(schedules.tick());
     }
