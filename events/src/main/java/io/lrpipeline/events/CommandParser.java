@@ -34,13 +34,16 @@ public final class CommandParser {
     private static final int MAX_PREVIEW_EPOCHS = 10_000;
 
     public static LearningRateCommand parse(String payload) {
-        ObjectNode root = object("the command", tree(payload));
+        ObjectNode root = readObject(payload);
         requireKnown("the command", root, FIELDS);
         if (root.has("schemaVersion") && optionalWhole(root, "schemaVersion", 1, Versioned.SCHEMA_VERSION) != Versioned.SCHEMA_VERSION) {
             throw invalid("schemaVersion must be " + Versioned.SCHEMA_VERSION);
         }
         String commandId = id(root, "commandId");
         String runId = id(root, "runId");
+        RunIds.problem("'runId'", runId).ifPresent(problem -> {
+            throw invalid(problem);
+        });
         Type type = type(root);
         Integer fromEpoch = root.hasNonNull("fromEpoch") ? optionalWhole(root, "fromEpoch", 0, Integer.MAX_VALUE) : null;
         ScheduleSpec schedule = root.hasNonNull("schedule") ? schedule(root.get("schedule")) : null;
@@ -50,6 +53,14 @@ public final class CommandParser {
         String why = root.hasNonNull("why") ? text(root, "why", MAX_WHY_CHARS) : null;
         requireShape(type, schedule, learningRate, epochs, by);
         return new LearningRateCommand(commandId, runId, type, fromEpoch, schedule, learningRate, epochs, by, why);
+    }
+
+    /**
+     * The payload as a JSON object, read as strictly as {@link #parse} reads it (size, one value after it, no key
+     * given twice), for a caller that completes a command before sending it on: the REST API fills in ids.
+     */
+    public static ObjectNode readObject(String payload) {
+        return object("the command", tree(payload));
     }
 
     /** The command's id and run id if the payload is a JSON object that has them as strings, for a rejection record. */

@@ -17,7 +17,7 @@ public record LearningRateChanged(
         Instant issuedAt) implements Versioned {
 
     public LearningRateChanged {
-        Validation.requireId("runId", runId);
+        Validation.requireRunId("runId", runId);
         Validation.requireId("eventId", eventId);
         Validation.requireEpoch(epoch);
         Validation.requireLearningRate(learningRate);

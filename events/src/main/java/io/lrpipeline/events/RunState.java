@@ -82,7 +82,7 @@ public record RunState(
             Integer requestedFromEpoch, int effectiveFromEpoch, String summary) {}
 
     public RunState {
-        Validation.requireId("runId", runId);
+        Validation.requireRunId("runId", runId);
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(updatedAt, "updatedAt");
         members = Map.copyOf(members);

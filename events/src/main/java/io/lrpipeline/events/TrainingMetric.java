@@ -41,8 +41,7 @@ public sealed interface TrainingMetric extends Versioned {
     record WorkerJoined(String runId, String workerId, int workers, int epochs, int startEpoch, long startIteration,
             Map<String, Object> hyperParameters, Instant at) implements TrainingMetric {
         public WorkerJoined {
-            Validation.requireId("runId", runId);
-            Validation.requireId("workerId", workerId);
+            Validation.requireRunAndWorker(runId, workerId);
             Validation.requireEpoch(startEpoch);
             if (startIteration < 0) {
                 throw new IllegalArgumentException("startIteration must be >= 0, was " + startIteration);
@@ -63,8 +62,7 @@ public sealed interface TrainingMetric extends Versioned {
             long appliedAtIteration,
             Instant at) implements TrainingMetric {
         public EpochStarted {
-            Validation.requireId("runId", runId);
-            Validation.requireId("workerId", workerId);
+            Validation.requireRunAndWorker(runId, workerId);
             Validation.requireEpoch(epoch);
         }
     }
@@ -73,8 +71,7 @@ public sealed interface TrainingMetric extends Versioned {
     record IterationCompleted(String runId, String workerId, int epoch, long iteration, double loss, Instant at)
             implements TrainingMetric {
         public IterationCompleted {
-            Validation.requireId("runId", runId);
-            Validation.requireId("workerId", workerId);
+            Validation.requireRunAndWorker(runId, workerId);
         }
     }
 
@@ -90,8 +87,7 @@ public sealed interface TrainingMetric extends Versioned {
             double learningRate,
             Instant at) implements TrainingMetric {
         public EpochEnded {
-            Validation.requireId("runId", runId);
-            Validation.requireId("workerId", workerId);
+            Validation.requireRunAndWorker(runId, workerId);
             Validation.requireEpoch(epoch);
         }
     }
@@ -99,8 +95,7 @@ public sealed interface TrainingMetric extends Versioned {
     /** The worker trained all its epochs and is leaving. */
     record WorkerFinished(String runId, String workerId, int epochs, Instant at) implements TrainingMetric {
         public WorkerFinished {
-            Validation.requireId("runId", runId);
-            Validation.requireId("workerId", workerId);
+            Validation.requireRunAndWorker(runId, workerId);
         }
     }
 }

@@ -19,6 +19,19 @@ final class Validation {
         }
     }
 
+    /** A run or worker id: see {@link RunIds}. */
+    static void requireRunId(String field, String value) {
+        RunIds.problem(field, value).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+    }
+
+    /** The ids every training metric carries. */
+    static void requireRunAndWorker(String runId, String workerId) {
+        requireRunId("runId", runId);
+        requireRunId("workerId", workerId);
+    }
+
     static void requireEpoch(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, was " + epoch);

@@ -39,6 +39,8 @@ class CommandParserTest {
         "[1, 2]|the command must be a JSON object, got array",
         "{\"commandId\": \"c\", \"runId\": \"r\", \"type\": \"undo\", \"by\": \"a\"} trailing|not JSON",
         "{\"commandId\": \"c\", \"commandId\": \"d\", \"runId\": \"r\", \"type\": \"undo\", \"by\": \"a\"}|not JSON: Duplicate field 'commandId'",
+        "{\"commandId\": \"c\", \"runId\": \"r\", \"type\": \"override\", \"by\": \"a\", \"learningRate\": 0.01, \"learningRate\": 5}|not JSON: Duplicate field 'learningRate'",
+        "{\"commandId\": \"c\", \"runId\": \"r\", \"type\": \"set-schedule\", \"by\": \"a\", \"schedule\": {\"kind\": \"constant\", \"params\": {\"rate\": 0.1, \"rate\": 5}}}|not JSON: Duplicate field 'rate'",
         "{\"runId\": \"r\", \"type\": \"undo\", \"by\": \"a\"}|'commandId' is missing",
         "{\"commandId\": 7, \"runId\": \"r\", \"type\": \"undo\", \"by\": \"a\"}|'commandId' must be a string, got number",
         "{\"commandId\": \"c\", \"runId\": \" \", \"type\": \"undo\", \"by\": \"a\"}|'runId' is blank",

@@ -102,12 +102,12 @@ public final class TensorBoardSink implements Closeable {
 
     /**
      * A rejected command as text, at its offset in {@code lr.commands.rejected}: in its run's directory, or, when
-     * the command was too broken to name a run, in the log directory itself under a tag per partition.
+     * the command named no run the scheduler knows (or was too broken to name one), in the log directory itself under
+     * a tag per partition: a command for an unknown run creates no directory.
      */
     public void accept(CommandRejected rejected, int partition, long offset) throws IOException {
-        boolean hasRun = rejected.runId() != null && !rejected.runId().isBlank();
-        RunDirectory dir = hasRun ? run(rejected.runId()) : directory(logDir);
-        String tag = hasRun ? REJECTED_COMMANDS : REJECTED_COMMANDS + "/partition-" + partition;
+        RunDirectory dir = rejected.runKnown() ? run(rejected.runId()) : directory(logDir);
+        String tag = rejected.runKnown() ? REJECTED_COMMANDS : REJECTED_COMMANDS + "/partition-" + partition;
         count(dir.text(tag, offset, () -> describe(rejected), seconds(rejected.rejectedAt())));
     }
 
@@ -159,7 +159,7 @@ public final class TensorBoardSink implements Closeable {
         Map<String, WorkerDirectories> ofRun = workers.computeIfAbsent(runId, id -> new HashMap<>());
         WorkerDirectories worker = ofRun.get(workerId);
         if (worker == null) {
-            Path dir = runDir(runId).resolve(safe(workerId));
+            Path dir = runDir(runId).resolve(workerId);
             worker = new WorkerDirectories(directory(dir), directory(dir.resolve(ITERATIONS)));
             ofRun.put(workerId, worker);
         }
@@ -185,8 +185,9 @@ public final class TensorBoardSink implements Closeable {
         return logDir.relativize(dir).toString();
     }
 
+    /** A run id is a directory name as it is: the contract refuses any other ({@link io.lrpipeline.events.RunIds}). */
     private Path runDir(String runId) {
-        return logDir.resolve(safe(runId));
+        return logDir.resolve(runId);
     }
 
     private static String describe(ScheduleChange change) {
@@ -211,9 +212,8 @@ public final class TensorBoardSink implements Closeable {
         return at.getEpochSecond() + at.getNano() / 1e9;
     }
 
-    /** Ids become directory names: keep them to one harmless path segment. */
-    static String safe(String id) {
-        String safe = UNSAFE.matcher(id).replaceAll("_");
-        return safe.chars().allMatch(c -> c == '.') ? safe.replace('.', '_') : safe;
+    /** The host name ends every file name: keep it to characters a file name holds anywhere. */
+    static String safe(String host) {
+        return UNSAFE.matcher(host).replaceAll("_");
     }
 }

@@ -16,6 +16,7 @@ import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.logsink.TfEventFiles.Point;
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +49,8 @@ class TensorBoardSinkTest {
             sink.accept(new LearningRateChanged("e0", "run-1", 0, 0.045, 1, "step-decay", AT));
             sink.accept(new LearningRateChanged("e1", "run-1", 1, 0.0423, 2, "step-decay", AT));
             sink.accept(state(List.of(created)));
-            sink.accept(CommandRejected.of("c-8", "run-1", "{}", "type is missing", AT), 0, 3);
-            sink.accept(CommandRejected.of(null, null, "{not json", "not JSON", AT), 1, 4);
+            sink.accept(CommandRejected.of("c-8", "run-1", true, "{}", "type is missing", AT), 0, 3);
+            sink.accept(CommandRejected.of(null, null, false, "{not json", "not JSON", AT), 1, 4);
             sink.accept(new EpochStarted("run-1", "worker-0", 0, 0.045, 1, RateSource.SCHEDULER, "e0", 0, AT));
             sink.accept(new IterationCompleted("run-1", "worker-0", 0, 1, 2.302585092994046, AT));
             sink.accept(new IterationCompleted("run-1", "worker-0", 0, 2, 2.2, AT));
@@ -139,8 +141,8 @@ class TensorBoardSinkTest {
         try (TensorBoardSink sink = sink(NO_ROTATION)) {
             sink.accept(state(List.of(created)));
             sink.accept(state(List.of(created, override, notice)));
-            sink.accept(CommandRejected.of("c-8", "run-1", "{\"type\":\"override\"}", "learningRate is missing", AT), 1, 41);
-            sink.accept(CommandRejected.of(null, null, "{not json", "not JSON", AT), 2, 7);
+            sink.accept(CommandRejected.of("c-8", "run-1", true, "{\"type\":\"override\"}", "learningRate is missing", AT), 1, 41);
+            sink.accept(CommandRejected.of(null, null, false, "{not json", "not JSON", AT), 2, 7);
         }
 
         assertThat(TfEventFiles.readPointsIn(logDir.resolve("run-1"))).extracting(Point::tag, Point::step).containsExactly(
@@ -196,10 +198,24 @@ class TensorBoardSinkTest {
     }
 
     @Test
-    void keepsIdsToOnePathSegment() {
-        assertThat(TensorBoardSink.safe("../etc/passwd")).isEqualTo(".._etc_passwd");
-        assertThat(TensorBoardSink.safe("..")).isEqualTo("__");
-        assertThat(TensorBoardSink.safe("run 1")).isEqualTo("run_1");
+    void keepsTheHostNameOfFileNamesToSafeCharacters() {
+        assertThat(TensorBoardSink.safe("build/host 1")).isEqualTo("build_host_1");
+        assertThat(TensorBoardSink.safe("node-7.example.org")).isEqualTo("node-7.example.org");
+    }
+
+    @Test
+    void aRejectedCommandForAnUnknownRunCreatesNoDirectory() throws Exception {
+        try (TensorBoardSink sink = sink(NO_ROTATION)) {
+            sink.accept(CommandRejected.of("c-1", "../../etc", false, "{}", "unknown run '../../etc'", AT), 0, 5);
+            sink.accept(CommandRejected.of("c-2", "nobody", false, "{}", "unknown run 'nobody'", AT), 0, 6);
+        }
+
+        try (Stream<Path> entries = Files.list(logDir)) {
+            assertThat(entries.filter(Files::isDirectory)).isEmpty();
+        }
+        assertThat(TfEventFiles.readPointsIn(logDir)).extracting(Point::tag, Point::step)
+                .containsExactly(tuple("commands/rejected/partition-0", 5L), tuple("commands/rejected/partition-0", 6L));
+        assertThat(logDir.getParent().resolve("etc")).doesNotExist();
     }
 
     private TensorBoardSink sink(FileRotation rotation) {

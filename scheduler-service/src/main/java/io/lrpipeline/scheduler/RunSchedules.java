@@ -142,21 +142,22 @@ public final class RunSchedules {
             command = CommandParser.parse(payload);
         } catch (InvalidEventException e) {
             Map<String, String> identity = CommandParser.identity(payload);
-            return reject(identity.get("commandId"), identity.get("runId"), payload, e.getMessage(), now);
+            String runId = identity.get("runId");
+            return reject(identity.get("commandId"), runId, runId != null && runs.containsKey(runId), payload, e.getMessage(), now);
         }
         RunLedger run = runs.get(command.runId());
         if (run == null) {
-            return reject(command.commandId(), command.runId(), payload, "unknown run '" + command.runId() + "' (known: "
+            return reject(command.commandId(), command.runId(), false, payload, "unknown run '" + command.runId() + "' (known: "
                     + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet().stream().limit(20).toList())) + ")", now);
         }
         ScheduleChanges.Accepted accepted;
         try {
             accepted = changes.decide(run, command);
         } catch (ScheduleChanges.Refused refused) {
-            return reject(command.commandId(), command.runId(), payload, refused.getMessage(), now);
+            return reject(command.commandId(), command.runId(), true, payload, refused.getMessage(), now);
         } catch (RuntimeException e) {
             // a bug must not cost the service: the run is untouched until change() below
-            return reject(command.commandId(), command.runId(), payload, "cannot apply this command: " + e, now);
+            return reject(command.commandId(), command.runId(), true, payload, "cannot apply this command: " + e, now);
         }
         if (!command.changesState()) {
             return Decision.answered(List.of(), new CommandOutcome(command.commandId(), command.runId(), Status.PREVIEW,
@@ -178,8 +179,8 @@ public final class RunSchedules {
         return changed || !events.isEmpty() ? Decision.of(List.of(run.snapshot(now)), events) : Decision.NONE;
     }
 
-    private static Decision reject(String commandId, String runId, String payload, String reason, Instant now) {
-        return Decision.rejected(CommandRejected.of(commandId, runId, payload, reason, now),
+    private static Decision reject(String commandId, String runId, boolean runKnown, String payload, String reason, Instant now) {
+        return Decision.rejected(CommandRejected.of(commandId, runId, runKnown, payload, reason, now),
                 new CommandOutcome(commandId, runId, Status.REJECTED, reason, null, null, 0, List.of(), now));
     }
 }

@@ -1,9 +1,10 @@
 package io.lrpipeline.scheduler;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.CommandParser;
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.RunState;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -40,8 +41,6 @@ public class RunsResource {
     /** One line per run. */
     public record RunSummary(String runId, long scheduleVersion, int currentEpoch, int epochs, boolean paused) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final RunSchedules schedules;
     private final CommandOutcomes outcomes;
     private final SchedulerConfig config;
@@ -75,20 +74,21 @@ public class RunsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a command (set-schedule, override, undo, pause, resume, preview) and wait for its outcome",
             description = "The body is a command as on lr.commands; runId comes from the path and commandId is generated "
-                    + "when missing. 200 with the outcome when accepted or previewed, 422 with the reason when rejected.")
+                    + "when missing. 200 with the outcome when accepted or previewed, 422 with the reason when rejected; "
+                    + "400 for a body that is not one JSON object with each key once, 413 for one over 64 KiB.")
     public Response command(@PathParam("runId") String runId, String body) throws InterruptedException {
+        if (body.length() > EventJson.MAX_PAYLOAD_CHARS) {
+            return Problem.response(413, "the command is " + body.length() + " characters, more than the "
+                    + EventJson.MAX_PAYLOAD_CHARS + " a command may have");
+        }
         ObjectNode command;
         try {
-            command = JSON.readTree(body) instanceof ObjectNode object ? object : null;
-        } catch (JsonProcessingException e) {
-            command = null;
-        }
-        if (command == null) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(new Problem("the body must be a JSON object: a command")).build();
+            command = CommandParser.readObject(body);
+        } catch (InvalidEventException e) {
+            return Problem.response(400, e.getMessage());
         }
         if (command.hasNonNull("runId") && !runId.equals(command.path("runId").asText())) {
-            return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(new Problem("runId in the body ('" + command.path("runId").asText() + "') differs from the path")).build();
+            return Problem.response(400, "runId in the body ('" + command.path("runId").asText() + "') differs from the path");
         }
         command.put("runId", runId);
         if (!command.path("commandId").isTextual()) {
@@ -101,16 +101,12 @@ public class RunsResource {
             CommandOutcome answer = outcome.get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return Response.status(answer.status() == CommandOutcome.Status.REJECTED ? 422 : 200).entity(answer).build();
         } catch (TimeoutException e) {
-            return Response.status(Response.Status.GATEWAY_TIMEOUT)
-                    .entity(new Problem("command " + commandId + " was published but no outcome came within "
-                            + config.commandTimeout().toSeconds() + " s")).build();
+            return Problem.response(504, "command " + commandId + " was published but no outcome came within "
+                    + config.commandTimeout().toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } finally {
             outcomes.forget(commandId);
         }
     }
-
-    /** An error body. */
-    public record Problem(String error) {}
 }

@@ -81,7 +81,24 @@ class CommandsOverKafkaTest {
         assertThat(rejection.payload()).isEqualTo(broken);
         assertThat(rejection.isOf(broken)).isTrue();
         assertThat(rejection.reason()).contains("outside the allowed [1.0E-6, 1.0]");
+        assertThat(rejection.runKnown()).isTrue();
         assertThat(schedules.run("run-bad").orElseThrow().scheduleVersion()).isEqualTo(2);
+    }
+
+    /** The log-sink files a rejection under its run only when the run is known: ../../etc must create no directory. */
+    @Test
+    void aCommandForAnUnknownOrInvalidRunIsRejectedAsNamingNoKnownRun() {
+        kafka.send(Topics.COMMANDS, "../../etc", "{\"commandId\": \"u-1\", \"runId\": \"../../etc\", \"type\": \"undo\", \"by\": \"x\"}");
+        kafka.send(Topics.COMMANDS, "nobody", "{\"commandId\": \"u-2\", \"runId\": \"nobody\", \"type\": \"undo\", \"by\": \"x\"}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> kafka.values(Topics.COMMANDS_REJECTED, "nobody").size() == 1
+                && kafka.values(Topics.COMMANDS_REJECTED, "../../etc").size() == 1);
+        CommandRejected invalid = EventJson.read(kafka.values(Topics.COMMANDS_REJECTED, "../../etc").get(0), CommandRejected.class);
+        CommandRejected unknown = EventJson.read(kafka.values(Topics.COMMANDS_REJECTED, "nobody").get(0), CommandRejected.class);
+        assertThat(invalid.runKnown()).isFalse();
+        assertThat(invalid.reason()).contains("'runId' '../../etc' is not a valid id");
+        assertThat(unknown.runKnown()).isFalse();
+        assertThat(unknown.reason()).startsWith("unknown run 'nobody'");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.net.URI;
 import java.net.URL;
@@ -21,6 +22,8 @@ import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The REST API, OpenAPI, health and metrics of the running service. */
 @QuarkusTest
@@ -78,8 +81,58 @@ class RestApiTest {
     }
 
     @Test
-    void unknownRunIs404() throws Exception {
-        assertThat(get("/api/runs/nobody").statusCode()).isEqualTo(404);
+    void unknownRunIs404WithAJsonReason() throws Exception {
+        HttpResponse<String> response = get("/api/runs/nobody");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("{\"error\":\"unknown run 'nobody'\"}");
+    }
+
+    /** 2 MB: over what the server reads at all; 200 kB: over what a command may be. Neither reaches Kafka. */
+    @ParameterizedTest
+    @ValueSource(ints = {2_000_000, 200_000})
+    void aCommandBodyOverTheLimitGets413WithAJsonReasonAndChangesNothing(int whyChars) throws Exception {
+        long version = schedules.run(RUN).orElseThrow().scheduleVersion();
+
+        HttpResponse<String> response = post("/api/runs/" + RUN + "/commands",
+                "{\"type\": \"override\", \"learningRate\": 0.01, \"by\": \"x\", \"why\": \"" + "w".repeat(whyChars) + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body()).matches("\\{\"error\":\"the (request body|command) is \\d+ (bytes|characters), more than the \\d+ [a-z ]+\"}");
+        assertThat(schedules.run(RUN).orElseThrow().scheduleVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void aCommandThatRepeatsAKeyIsRefusedWithAReasonNotResolvedByTheLastOne() throws Exception {
+        long version = schedules.run(RUN).orElseThrow().scheduleVersion();
+
+        HttpResponse<String> response = post("/api/runs/" + RUN + "/commands",
+                "{\"type\": \"override\", \"learningRate\": 0.01, \"learningRate\": 5, \"by\": \"x\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("{\"error\":\"not JSON: Duplicate field 'learningRate'\"}");
+        assertThat(schedules.run(RUN).orElseThrow().scheduleVersion()).isEqualTo(version);
+    }
+
+    /** Every refusal is one JSON reason: none shows a stack trace or an HTML error page. */
+    @Test
+    void everyErrorResponseIsAJsonReasonWithoutAStackTrace() throws Exception {
+        URI commands = URI.create(root.toString()).resolve("/api/runs/" + RUN + "/commands");
+        List<HttpResponse<String>> responses = List.of(
+                post("/api/runs/" + RUN + "/commands", "{not json"),
+                post("/api/runs/" + RUN + "/commands", "[1, 2]"),
+                post("/api/runs/" + RUN + "/commands", "{\"runId\": \"other\", \"type\": \"undo\", \"by\": \"x\"}"),
+                http.send(HttpRequest.newBuilder(commands).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("undo")).build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                http.send(HttpRequest.newBuilder(commands).DELETE().build(), HttpResponse.BodyHandlers.ofString()),
+                get("/api/no-such-thing"));
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(400, 400, 400, 415, 405, 404);
+        for (HttpResponse<String> response : responses) {
+            assertThat(response.body()).as("HTTP %d", response.statusCode()).startsWith("{\"error\":\"")
+                    .doesNotContain("Exception").doesNotContain("\\tat ").doesNotContain("<html");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lrpipeline.trainer;
 
+import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.trainer.TrainingRun.Settings;
@@ -85,6 +86,11 @@ public final class TrainerMain implements Callable<Integer> {
         }
         boolean sharded = workerIndex >= 0;
         String id = workerId != null ? workerId : sharded ? "worker-" + workerIndex : InetAddress.getLocalHost().getHostName();
+        var idProblem = RunIds.problem("--run-id", runId).or(() -> RunIds.problem("--worker-id", id));
+        if (idProblem.isPresent()) {
+            System.err.println("trainer: " + idProblem.get());
+            return 2;
+        }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);
         LearningRateBoard board = new LearningRateBoard(runId, fallback);
         LearningRateFeed feed = new LearningRateFeed(bootstrapServers, runId, board);
