@@ -1,6 +1,7 @@
 package io.lrpipeline.localrun;
 
 import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.schedule.Presets;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "${env:EPOCHS:-6}", description = "Epochs to train (env EPOCHS; default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}", description = "Trainer workers; 0 runs only the services (env WORKERS; default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}",
+            description = "Trainer workers; 0 runs only the broker, scheduler and log-sink, until Ctrl-C (env WORKERS; default ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-192}",
@@ -77,7 +79,18 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--home", defaultValue = "${env:LR_PIPELINE_HOME:-.}", description = "Repository root with the built modules (default: current directory).")
     Path home;
 
-    @Option(names = "--quiet", description = "Show only the trainers' progress lines and errors of the services.")
+    @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-0}",
+            description = "The scheduler's port on 127.0.0.1 (page, Swagger UI, REST API); 0 picks a free one (env HTTP_PORT; default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--kafka-port", defaultValue = "${env:KAFKA_PORT:-0}",
+            description = "The Kafka broker's port on 127.0.0.1; 0 picks a free one (env KAFKA_PORT; default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--keep-running", description = "After training, keep the broker, scheduler and log-sink up until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--quiet", description = "Show only the addresses, the trainers' progress lines, command outcomes and errors of the services.")
     boolean quiet;
 
     /** Work done against the live broker and scheduler once the trainers are done, before anything stops. */
@@ -114,13 +127,23 @@ public final class LocalPipeline implements Callable<Integer> {
             console.println("lr-pipeline: --workers must be >= 0 and --epochs >= 1");
             return 2;
         }
+        if (httpPort < 0 || httpPort > 65_535 || kafkaPort < 0 || kafkaPort > 65_535) {
+            console.println("lr-pipeline: --http-port and --kafka-port must be between 0 (a free port) and 65535");
+            return 2;
+        }
         String run = runId != null ? runId : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        var runIdProblem = RunIds.problem("--run-id", run);
+        if (runIdProblem.isPresent()) {
+            console.println("lr-pipeline: " + runIdProblem.get());
+            return 2;
+        }
         Path logs = logDir.toAbsolutePath().normalize();
         ServiceLayout layout = ServiceLayout.of(home.toAbsolutePath().normalize());
-        // Ctrl-C or SIGTERM: stop the services and the broker from the shutdown hook.
+        // Ctrl-C or SIGTERM: stop the services and the broker from the shutdown hook, and say so last.
         Thread stopper = new Thread(() -> {
             stopRequested = true;
             stopEverything();
+            console.println("lr-pipeline: stopped; every process it started is shut down.");
         }, "lr-pipeline-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
@@ -136,28 +159,49 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     private int runPipeline(String run, Path logs, ServiceLayout layout) throws Exception {
+        int kafka = kafkaPort == 0 ? freePort() : kafkaPort;
+        int http = httpPort == 0 ? freePort() : httpPort;
+        String bootstrap = "127.0.0.1:" + kafka;
+        String site = "http://127.0.0.1:" + http;
         console.printf("lr-pipeline: run %s, %d workers × %d epochs × %d images, Inception-v4 width %s at %d×%d, schedule %s%n",
                 run, workers, epochs, samplesPerEpoch, width, inputSize, inputSize, schedule);
+        console.println("  page:        " + site + "/");
+        console.println("  Swagger UI:  " + site + "/q/swagger-ui");
+        console.println("  REST API:    " + site + "/api/runs/" + run + "/commands");
+        console.println("  Kafka:       " + bootstrap + " (commands on " + Topics.COMMANDS + ", keyed by run id)");
+        console.println("  TensorBoard: tensorboard --logdir " + logs);
         brokerDir = Files.createTempDirectory("lr-pipeline-kafka");
-        broker = LocalKafkaBroker.start(brokerDir);
+        try {
+            broker = LocalKafkaBroker.start(brokerDir, kafka);
+        } catch (RuntimeException e) {
+            console.println("lr-pipeline: cannot start the Kafka broker on " + bootstrap + " (is the port free?): " + e.getMessage());
+            return 1;
+        }
         broker.createContractTopics();
-        String bootstrap = broker.bootstrapServers();
         console.println("kafka: KRaft broker up at " + bootstrap + ", topics " + Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerGroups groups = new ConsumerGroups(admin);
             ServiceProcess scheduler = startService("scheduler", layout.scheduler(), Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                    "QUARKUS_HTTP_PORT", String.valueOf(freePort()),
+                    "QUARKUS_HTTP_HOST", "127.0.0.1",
+                    "QUARKUS_BANNER_ENABLED", "false",
+                    "QUARKUS_HTTP_PORT", String.valueOf(http),
                     "SCHEDULER_DEFAULT_SCHEDULE", schedule));
             ServiceProcess sink = startService("log-sink", layout.logSink(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString())), Map.of());
             if (!groups.awaitAssigned(SCHEDULER_GROUP, STARTUP, scheduler::isAlive)) {
-                console.println("lr-pipeline: the scheduler did not start consuming within " + STARTUP.toMinutes() + " minutes; stopping.");
+                console.println(scheduler.isAlive()
+                        ? "lr-pipeline: the scheduler did not start consuming within " + STARTUP.toMinutes() + " minutes; stopping."
+                        : "lr-pipeline: the scheduler stopped while starting (is port " + http + " free?); stopping.");
                 return 1;
             }
-            console.println("scheduler: consuming training.metrics");
+            console.println("scheduler: consuming training.metrics; page at " + site + "/");
+            if (workers == 0) {
+                console.println("lr-pipeline: services only (--workers 0): the broker, scheduler and log-sink run until Ctrl-C.");
+                return holdUntilStopped(scheduler, sink);
+            }
 
-            RunSummary summary = new RunSummary(bootstrap, run);
+            RunSummary summary = new RunSummary(bootstrap, run, console);
             summary.start();
             List<ServiceProcess> trainers = new ArrayList<>();
             for (int worker = 0; worker < workers; worker++) {
@@ -168,7 +212,6 @@ public final class LocalPipeline implements Callable<Integer> {
             for (ServiceProcess trainer : trainers) {
                 int exit = trainer.waitFor();
                 if (stopRequested) {
-                    console.println("lr-pipeline: stopped; every process it started is shut down.");
                     return 130;
                 }
                 if (exit != 0) {
@@ -180,17 +223,30 @@ public final class LocalPipeline implements Callable<Integer> {
             if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
                 console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
             }
-            sink.stop(Duration.ofSeconds(20));
             summary.shutdown();
-            if (workers > 0) {
-                summary.print(console);
-            }
+            summary.print(console);
             console.println();
             console.println("TensorBoard event files are in " + logs.resolve(run));
             console.println("View them with:");
             console.println("  tensorboard --logdir " + logs);
+            if (keepRunning) {
+                console.println("lr-pipeline: --keep-running: the broker, scheduler (" + site + "/) and log-sink stay up until Ctrl-C.");
+                int held = holdUntilStopped(scheduler, sink);
+                return failed == 0 ? held : 1;
+            }
+            sink.stop(Duration.ofSeconds(20));
             return failed == 0 ? 0 : 1;
         }
+    }
+
+    /** Until Ctrl-C, or until one of {@code services} stops by itself (then 1, after saying which). */
+    private int holdUntilStopped(ServiceProcess... services) throws InterruptedException {
+        ServiceProcess ended = ServiceProcess.firstToExit(services);
+        if (stopRequested) {
+            return 130;
+        }
+        console.println("lr-pipeline: " + ended.name() + " stopped by itself (exit " + ended.waitFor() + "); stopping the rest.");
+        return 1;
     }
 
     private List<String> trainerArguments(String run, int worker, String bootstrap) {

@@ -1,5 +1,6 @@
 package io.lrpipeline.localrun;
 
+import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.Topics;
@@ -20,7 +21,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Collects a run's epoch starts and ends from {@code training.metrics} and prints them as a table. */
+/**
+ * Collects a run's epoch starts and ends from {@code training.metrics} and prints them as a table; prints the
+ * outcome of each command sent to the run (from {@code lr.commands.replies}) as it comes.
+ */
 final class RunSummary implements Runnable {
     /** One worker's epoch: the rate it applied and what came of it. */
     record EpochLine(Double appliedRate, String rateSource, Double loss, Double accuracy, Double imagesPerSecond) {}
@@ -29,15 +33,17 @@ final class RunSummary implements Runnable {
 
     private final KafkaConsumer<String, String> consumer;
     private final String runId;
+    private final PrintStream console;
     private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
     private volatile boolean closed;
 
-    RunSummary(String bootstrapServers, String runId) {
+    RunSummary(String bootstrapServers, String runId, PrintStream console) {
         this.consumer = new KafkaConsumer<>(Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new StringDeserializer());
         this.runId = runId;
+        this.console = console;
     }
 
     Thread start() {
@@ -51,13 +57,20 @@ final class RunSummary implements Runnable {
     public void run() {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.TRAINING_METRICS, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            for (String topic : List.of(Topics.TRAINING_METRICS, Topics.COMMANDS_REPLIES)) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!closed) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (runId.equals(record.key())) {
+                    if (!runId.equals(record.key())) {
+                        continue;
+                    }
+                    if (record.topic().equals(Topics.COMMANDS_REPLIES)) {
+                        showOutcome(record.value());
+                    } else {
                         record(record.value());
                     }
                 }
@@ -92,6 +105,16 @@ final class RunSummary implements Runnable {
 
     private static String format(Double value, String pattern) {
         return value == null ? "-" : pattern.formatted(value);
+    }
+
+    /** One line per command, as the operator who sent it would want to see it next to the progress lines. */
+    private void showOutcome(String json) {
+        try {
+            CommandOutcome outcome = EventJson.read(json, CommandOutcome.class);
+            console.printf("command %s | %s | %s%n", outcome.commandId(), outcome.status().name().toLowerCase(), outcome.message());
+        } catch (InvalidEventException e) {
+            // not an outcome this run's table can show
+        }
     }
 
     private synchronized void record(String json) {

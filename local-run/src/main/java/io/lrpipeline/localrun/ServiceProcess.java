@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -51,12 +53,26 @@ final class ServiceProcess {
         return process.waitFor();
     }
 
+    /** Waits until one of {@code services} has exited, and returns it. */
+    static ServiceProcess firstToExit(ServiceProcess... services) throws InterruptedException {
+        CompletableFuture<?>[] exits = new CompletableFuture<?>[services.length];
+        for (int i = 0; i < services.length; i++) {
+            ServiceProcess service = services[i];
+            exits[i] = service.process.onExit().thenApply(exited -> service);
+        }
+        try {
+            return (ServiceProcess) CompletableFuture.anyOf(exits).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Asks the service to stop (SIGTERM: its shutdown hooks run), and kills it if it has not within {@code grace}. */
     void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        process.toHandle().destroy(); // SIGTERM; unlike Process.destroy() it leaves the output open, so its last lines show
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -88,6 +88,17 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void printsWhereToReachThePageTheApiKafkaAndTensorBoardFirstEvenWhenQuiet() {
+        assertThat(console.lines().limit(6).toList()).satisfiesExactly(
+                line -> assertThat(line).startsWith("lr-pipeline: run " + RUN),
+                line -> assertThat(line).matches("  page:        http://127\\.0\\.0\\.1:\\d+/"),
+                line -> assertThat(line).matches("  Swagger UI:  http://127\\.0\\.0\\.1:\\d+/q/swagger-ui"),
+                line -> assertThat(line).matches("  REST API:    http://127\\.0\\.0\\.1:\\d+/api/runs/" + RUN + "/commands"),
+                line -> assertThat(line).matches("  Kafka:       127\\.0\\.0\\.1:\\d+ \\(commands on lr\\.commands, keyed by run id\\)"),
+                line -> assertThat(line).startsWith("  TensorBoard: tensorboard --logdir "));
+    }
+
+    @Test
     void logsTheScheduledRateOnceForEveryEpochUnderTheSeedsTag() throws IOException {
         Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
 

@@ -1,0 +1,144 @@
+package io.lrpipeline.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lrpipeline.trainer.data.IdxFiles;
+import io.lrpipeline.trainer.data.LabeledImages;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local run as a user starts it, in its own JVM, its console read as printed: the addresses come first (also with
+ * {@code --quiet}), {@code --workers 0} and {@code --keep-running} keep the services up and reachable until the
+ * process is told to stop (SIGTERM, as Ctrl-C does), and then every process it started is gone.
+ */
+class LocalRunCliTest {
+    private static final String RUN = "cli-run";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void data() throws IOException {
+        Path data = work.resolve("data");
+        Files.createDirectories(data);
+        LabeledImages images = new LabeledImages(28, 28, new byte[16][28 * 28], new int[16]);
+        IdxFiles.write(images, data.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
+        IdxFiles.write(images, data.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"));
+    }
+
+    @Test
+    void servicesOnlyPrintTheAddressesFirstAndStayUpUntilStopped() throws Exception {
+        int httpPort = freePort();
+        int kafkaPort = freePort();
+        LocalRun run = LocalRun.start("--workers", "0", "--http-port", String.valueOf(httpPort), "--kafka-port", String.valueOf(kafkaPort));
+        try {
+            run.awaitLine("services only (--workers 0)");
+
+            assertThat(run.lines().subList(0, 6)).satisfiesExactly(
+                    line -> assertThat(line).startsWith("lr-pipeline: run " + RUN + ", 0 workers"),
+                    line -> assertThat(line).isEqualTo("  page:        http://127.0.0.1:" + httpPort + "/"),
+                    line -> assertThat(line).isEqualTo("  Swagger UI:  http://127.0.0.1:" + httpPort + "/q/swagger-ui"),
+                    line -> assertThat(line).isEqualTo("  REST API:    http://127.0.0.1:" + httpPort + "/api/runs/" + RUN + "/commands"),
+                    line -> assertThat(line).isEqualTo("  Kafka:       127.0.0.1:" + kafkaPort + " (commands on lr.commands, keyed by run id)"),
+                    line -> assertThat(line).isEqualTo("  TensorBoard: tensorboard --logdir " + work.resolve("runs")));
+            assertThat(get("http://127.0.0.1:" + httpPort + "/").body()).contains("<html");
+            assertThat(get("http://127.0.0.1:" + httpPort + "/q/swagger-ui/").statusCode()).isEqualTo(200);
+            assertThat(run.process.isAlive()).isTrue();
+        } finally {
+            run.stop();
+        }
+    }
+
+    @Test
+    void keepRunningServesTheRunAfterTrainingUntilStopped() throws Exception {
+        int httpPort = freePort();
+        LocalRun run = LocalRun.start("--workers", "1", "--epochs", "1", "--samples-per-epoch", "8", "--batch-size", "8",
+                "--width", "0.0625", "--eval-samples", "8", "--http-port", String.valueOf(httpPort), "--keep-running");
+        try {
+            run.awaitLine("--keep-running: the broker, scheduler");
+
+            assertThat(run.lines().get(1)).isEqualTo("  page:        http://127.0.0.1:" + httpPort + "/");
+            assertThat(run.lines()).anyMatch(line -> line.startsWith("[worker-0] worker-0 | epoch 1/1 done"))
+                    .anyMatch(line -> line.equals("  tensorboard --logdir " + work.resolve("runs")));
+            HttpResponse<String> state = get("http://127.0.0.1:" + httpPort + "/api/runs/" + RUN);
+            assertThat(state.statusCode()).isEqualTo(200);
+            assertThat(state.body()).contains("\"runId\":\"" + RUN + "\"");
+        } finally {
+            run.stop();
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** {@code LocalPipeline} in a JVM of its own with {@code --quiet}, its console collected line by line. */
+    private record LocalRun(Process process, List<String> output) {
+        static LocalRun start(String... options) throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), LocalPipeline.class.getName(),
+                    "--run-id", RUN, "--data-dir", work.resolve("data").toString(), "--logdir", work.resolve("runs").toString(),
+                    "--home", "..", "--quiet"));
+            command.addAll(List.of(options));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            LocalRun run = new LocalRun(process, Collections.synchronizedList(new ArrayList<>()));
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    lines.lines().forEach(run.output::add);
+                } catch (IOException e) {
+                    // the process is gone
+                }
+            }, "local-run-output");
+            reader.setDaemon(true);
+            reader.start();
+            return run;
+        }
+
+        List<String> lines() {
+            synchronized (output) {
+                return List.copyOf(output);
+            }
+        }
+
+        void awaitLine(String part) {
+            await().atMost(Duration.ofMinutes(4)).until(() -> !process.isAlive() || lines().stream().anyMatch(l -> l.contains(part)));
+            assertThat(lines()).as("the local run's console").anyMatch(l -> l.contains(part));
+        }
+
+        /** SIGTERM, as Ctrl-C: the run stops everything it started and exits. */
+        void stop() throws InterruptedException {
+            List<ProcessHandle> started = process.descendants().toList();
+            process.toHandle().destroy(); // not Process.destroy(), which also closes the output still to be read
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s").isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(lines()).as("the local run's console")
+                    .last().isEqualTo("lr-pipeline: stopped; every process it started is shut down."));
+        }
+    }
+}
