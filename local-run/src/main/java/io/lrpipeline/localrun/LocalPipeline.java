@@ -223,17 +223,18 @@ public final class LocalPipeline implements Callable<Integer> {
             if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
                 console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
             }
-            summary.shutdown();
             summary.print(console);
             console.println();
             console.println("TensorBoard event files are in " + logs.resolve(run));
             console.println("View them with:");
             console.println("  tensorboard --logdir " + logs);
             if (keepRunning) {
+                // The summary goes on showing the outcome of each command sent meanwhile.
                 console.println("lr-pipeline: --keep-running: the broker, scheduler (" + site + "/) and log-sink stay up until Ctrl-C.");
                 int held = holdUntilStopped(scheduler, sink);
                 return failed == 0 ? held : 1;
             }
+            summary.shutdown();
             sink.stop(Duration.ofSeconds(20));
             return failed == 0 ? 0 : 1;
         }
