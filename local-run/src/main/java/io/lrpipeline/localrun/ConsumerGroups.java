@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -23,7 +22,7 @@ final class ConsumerGroups {
 
     /** Until {@code group} has a member with partitions assigned; false if {@code stillWorthWaiting} turns false or time runs out. */
     boolean awaitAssigned(String group, Duration timeout, BooleanSupplier stillWorthWaiting) throws InterruptedException {
-        return poll(timeout, stillWorthWaiting, () -> {
+        return Polling.until(timeout, stillWorthWaiting, () -> {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
             return description.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
         });
@@ -31,7 +30,7 @@ final class ConsumerGroups {
 
     /** Until {@code group} has committed offsets at the end of every partition of {@code topics}. */
     boolean awaitCaughtUp(String group, List<String> topics, Duration timeout) throws InterruptedException {
-        return poll(timeout, () -> true, () -> {
+        return Polling.until(timeout, () -> true, () -> {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -41,24 +40,5 @@ final class ConsumerGroups {
             return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
                     || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
         });
-    }
-
-    private interface Check {
-        boolean holds() throws ExecutionException, InterruptedException;
-    }
-
-    private static boolean poll(Duration timeout, BooleanSupplier stillWorthWaiting, Check check) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && stillWorthWaiting.getAsBoolean()) {
-            try {
-                if (check.holds()) {
-                    return true;
-                }
-            } catch (ExecutionException e) {
-                // The group or topic is not there yet: ask again.
-            }
-            Thread.sleep(250);
-        }
-        return false;
     }
 }

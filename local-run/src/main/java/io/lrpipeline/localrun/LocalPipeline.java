@@ -6,7 +6,10 @@ import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.schedule.Presets;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,8 +162,8 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     private int runPipeline(String run, Path logs, ServiceLayout layout) throws Exception {
-        int kafka = kafkaPort == 0 ? freePort() : kafkaPort;
-        int http = httpPort == 0 ? freePort() : httpPort;
+        int kafka = kafkaPort == 0 ? LocalKafkaBroker.freePort() : kafkaPort;
+        int http = httpPort == 0 ? LocalKafkaBroker.freePort() : httpPort;
         String bootstrap = "127.0.0.1:" + kafka;
         String site = "http://127.0.0.1:" + http;
         console.printf("lr-pipeline: run %s, %d workers × %d epochs × %d images, Inception-v4 width %s at %d×%d, schedule %s%n",
@@ -189,7 +192,10 @@ public final class LocalPipeline implements Callable<Integer> {
                     "QUARKUS_HTTP_PORT", String.valueOf(http),
                     "SCHEDULER_DEFAULT_SCHEDULE", schedule));
             ServiceProcess sink = startService("log-sink", layout.logSink(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString())), Map.of());
-            if (!groups.awaitAssigned(SCHEDULER_GROUP, STARTUP, scheduler::isAlive)) {
+            // Consuming first (what the trainers need), then serving HTTP (what the page and the API need): Quarkus
+            // starts its consumers before it listens.
+            if (!groups.awaitAssigned(SCHEDULER_GROUP, STARTUP, scheduler::isAlive)
+                    || !Polling.until(STARTUP, scheduler::isAlive, () -> isUp(site + "/q/health/ready"))) {
                 console.println(scheduler.isAlive()
                         ? "lr-pipeline: the scheduler did not start consuming within " + STARTUP.toMinutes() + " minutes; stopping."
                         : "lr-pipeline: the scheduler stopped while starting (is port " + http + " free?); stopping.");
@@ -250,6 +256,11 @@ public final class LocalPipeline implements Callable<Integer> {
         return 1;
     }
 
+    private static boolean isUp(String url) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
     private List<String> trainerArguments(String run, int worker, String bootstrap) {
         return List.of(
                 "--bootstrap-servers", bootstrap,
@@ -306,12 +317,6 @@ public final class LocalPipeline implements Callable<Integer> {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // A temporary directory left behind is harmless.
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

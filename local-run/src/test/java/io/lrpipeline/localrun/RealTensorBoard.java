@@ -2,8 +2,8 @@ package io.lrpipeline.localrun;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lrpipeline.broker.LocalKafkaBroker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -50,10 +50,7 @@ final class RealTensorBoard implements AutoCloseable {
     }
 
     static RealTensorBoard start(Path executable, Path logDir, String loadFast, Path log) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = LocalKafkaBroker.freePort();
         Process process = new ProcessBuilder(executable.toString(), "--logdir", logDir.toString(), "--host", "127.0.0.1",
                 "--port", String.valueOf(port), "--load_fast", loadFast, "--reload_interval", "1")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
