@@ -6,15 +6,19 @@ cd "$(dirname "$0")"
 . scripts/prerequisites.sh
 
 data_dir=${DATA_DIR:-/usr/share/datasets/fashion-mnist}
+data_format=${DATA_FORMAT:-idx}
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[i]} in
     --data-dir) data_dir=${args[i + 1]:-} ;;
     --data-dir=*) data_dir=${args[i]#--data-dir=} ;;
+    --data-format) data_format=${args[i + 1]:-} ;;
+    --data-format=*) data_format=${args[i]#--data-format=} ;;
     -h|--help|-V|--version) data_dir= ;;
   esac
 done
-[ -z "$data_dir" ] || ensure_fashion_mnist "$data_dir"
+# Fashion-MNIST is the default data set; an image tree of your own (--data-format folders) is checked by the trainers.
+[ -z "$data_dir" ] || [ "$data_format" != idx ] || ensure_fashion_mnist "$data_dir"
 
 echo "Building (mvn -DskipTests package) ..."
 mvn -B -q -DskipTests package

@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
@@ -97,7 +98,7 @@ public final class CommandBenchmark implements Callable<Integer> {
                         + "\", \"type\": \"override\", \"learningRate\": " + (0.01 + epoch * 0.001) + ", \"by\": \"benchmark\"}"));
                 accepted.add(millis(sent, replies.await(commandId, Duration.ofSeconds(30)).at()));
                 for (int w = 0; w < workers; w++) {
-                    send(new EpochEnded(run, "w" + w, epoch, 1, 1.0, 0.5, 1.0, 0.01, Instant.now()));
+                    send(new EpochEnded(run, "w" + w, epoch, 1, 1.0, new Evaluation(1.0, 0.5, null, 1), 1.0, 0.01, Instant.now()));
                 }
                 Instant lastEnded = Instant.now();
                 Instant latest = Instant.MIN;
@@ -145,7 +146,7 @@ public final class CommandBenchmark implements Callable<Integer> {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     ended[r] = Instant.now();
-                    send(new EpochEnded(prefix + r, "w0", epoch, 1, 1.0, 0.5, 1.0, 0.01, ended[r]));
+                    send(new EpochEnded(prefix + r, "w0", epoch, 1, 1.0, new Evaluation(1.0, 0.5, null, 1), 1.0, 0.01, ended[r]));
                 }
                 for (int r = 0; r < runs; r++) {
                     latencies.add(millis(ended[r], feed.await(EventArrivals.eventKey(prefix + r, epoch + 1), Duration.ofSeconds(120)).at()));

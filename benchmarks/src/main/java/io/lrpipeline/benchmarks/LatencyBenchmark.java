@@ -43,7 +43,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         int status = pipeline(List.of("--workers", String.valueOf(trainers), "--epochs", String.valueOf(trainerEpochs),
-                        "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--eval-samples", "16"),
+                        "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--validation-samples", "16", "--test-samples", "16"),
                 (bootstrap, run) -> records.addAll(TopicDump.readAll(bootstrap, Topics.LR_EVENTS, Topics.TRAINING_METRICS)));
         if (status != 0) {
             return status;

@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
@@ -85,7 +86,7 @@ final class SimulatedWorkers {
                     RateSource.SCHEDULER, event.eventId(), epoch, applied));
             Thread.sleep(epochTime.toMillis()); // stands in for an epoch of training
             waitingSince = Instant.now();
-            publish(producer, new EpochEnded(runId, workerId, epoch, 1, 1.0, 0.5, 1.0, event.learningRate(), waitingSince));
+            publish(producer, new EpochEnded(runId, workerId, epoch, 1, 1.0, new Evaluation(1.0, 0.5, null, 1), 1.0, event.learningRate(), waitingSince));
         }
         feed.join();
     }

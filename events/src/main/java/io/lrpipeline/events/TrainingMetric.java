@@ -75,14 +75,17 @@ public sealed interface TrainingMetric extends Versioned {
         }
     }
 
-    /** The epoch is over: its mean loss, held-out accuracy and training throughput. */
+    /**
+     * The epoch is over: its mean training {@code loss}, the model scored on the validation split held out of the
+     * training data ({@code null} when the worker has none) and the training throughput.
+     */
     record EpochEnded(
             String runId,
             String workerId,
             int epoch,
             long iterations,
             double loss,
-            double accuracy,
+            Evaluation validation,
             double imagesPerSecond,
             double learningRate,
             Instant at) implements TrainingMetric {
@@ -92,8 +95,11 @@ public sealed interface TrainingMetric extends Versioned {
         }
     }
 
-    /** The worker trained all its epochs and is leaving. */
-    record WorkerFinished(String runId, String workerId, int epochs, Instant at) implements TrainingMetric {
+    /**
+     * The worker trained all its epochs and is leaving; {@code test} is the final model scored once on the test
+     * split ({@code null} when the data has none).
+     */
+    record WorkerFinished(String runId, String workerId, int epochs, Evaluation test, Instant at) implements TrainingMetric {
         public WorkerFinished {
             Validation.requireRunAndWorker(runId, workerId);
         }

@@ -3,7 +3,9 @@ package io.lrpipeline.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.schedule.Presets;
 import java.time.Instant;
@@ -42,7 +44,7 @@ class EventJsonTest {
         RunState state = new RunState("run-a", 3, plan, 2, 10,
                 Map.of("w-0", new RunState.Member(2, AT, RunState.MemberStatus.ACTIVE, new TreeMap<>(Map.of(0, new RunState.AppliedRate(0.045, 1, RateSource.SCHEDULER))))),
                 new TreeMap<>(Map.of(0, new RunState.IssuedRate(0.045, 1, "e-1", "step-decay v1", AT))),
-                new TreeMap<>(Map.of(0, new EpochSummary(2.1, 0.3, 2))),
+                new TreeMap<>(Map.of(0, EpochSummary.NONE.with(2.1, new Evaluation(1.9, 0.3, 0.8, 500)).with(2.0, null))),
                 List.of(new RunState.ScheduleChange(2, "c-1", "set-schedule", "alice", "plateau", AT, null, 3, "reduce-on-plateau from 3")),
                 List.of(SchedulePlan.of(Presets.named(Presets.INCEPTION_V4))), AT);
 
@@ -73,6 +75,29 @@ class EventJsonTest {
         assertThatThrownBy(() -> EventJson.read(json, LearningRateChanged.class))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("learningRate must be finite, > 0");
+    }
+
+    @Test
+    void epochEndAndFinishCarryTheirEvaluationsOrNone() {
+        List<TrainingMetric> metrics = List.of(
+                new EpochEnded("run-a", "w0", 1, 40, 1.7, new Evaluation(1.2, 0.61, 0.97, 5000), 22.5, 0.045, AT),
+                new EpochEnded("run-a", "w0", 2, 80, 1.5, null, 22.5, 0.045, AT),
+                new WorkerFinished("run-a", "w0", 3, new Evaluation(1.1, 0.64, null, 10000), AT),
+                new WorkerFinished("run-a", "w0", 3, null, AT));
+
+        for (TrainingMetric metric : metrics) {
+            assertThat(EventJson.read(EventJson.write(metric), TrainingMetric.class)).isEqualTo(metric);
+        }
+    }
+
+    @Test
+    void rejectsAnEvaluationOutOfRange() {
+        String json = EventJson.write(new EpochEnded("run-a", "w0", 1, 40, 1.7, new Evaluation(1.2, 0.61, null, 5000), 22.5, 0.045, AT))
+                .replace("0.61", "1.61");
+
+        assertThatThrownBy(() -> EventJson.read(json, TrainingMetric.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("accuracy must be in [0, 1], was 1.61");
     }
 
     @Test

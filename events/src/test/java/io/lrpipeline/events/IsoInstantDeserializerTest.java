@@ -37,7 +37,7 @@ class IsoInstantDeserializerTest {
 
     @Test
     void theContractStillReadsOffsetsThroughJacksonsDeserializer() {
-        String json = "{\"type\":\"worker-finished\",\"runId\":\"r\",\"workerId\":\"w\",\"epochs\":1,\"at\":\"2026-11-24T13:00:00+01:00\"}";
+        String json = "{\"type\":\"worker-finished\",\"runId\":\"r\",\"workerId\":\"w\",\"epochs\":1,\"test\":null,\"at\":\"2026-11-24T13:00:00+01:00\"}";
         assertThat(EventJson.read(json, TrainingMetric.class).at()).isEqualTo(Instant.parse("2026-11-24T12:00:00Z"));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.events.schedule.ReduceOnPlateau.Monitor;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,8 +52,8 @@ class SchedulePlanTest {
                 Map.of("initial", 0.1, "factor", 0.5, "patience", 1.0), "loss", null);
         SchedulePlan plan = SchedulePlan.of(PAPER).from(2, plateau);
         TreeMap<Integer, EpochSummary> observed = new TreeMap<>(Map.of(
-                0, new EpochSummary(9.0, 0, 1), 1, new EpochSummary(1.0, 0, 1),   // before the plateau: ignored
-                2, new EpochSummary(2.0, 0, 1), 3, new EpochSummary(2.0, 0, 1)));  // flat once: patience 1 → halved
+                0, lossOnly(9.0), 1, lossOnly(1.0),   // before the plateau: ignored
+                2, lossOnly(2.0), 3, lossOnly(2.0)));  // flat once: patience 1 → halved
 
         assertThat(plan.rateAt(2, 1, observed)).isEqualTo(0.1);
         assertThat(plan.rateAt(3, 1, observed)).isEqualTo(0.1);
@@ -61,11 +62,18 @@ class SchedulePlanTest {
 
     @Test
     void epochSummaryAveragesTheWorkersThatReported() {
-        EpochSummary summary = new EpochSummary(0, 0, 0).with(2.0, 0.5).with(1.0, 0.7);
+        EpochSummary summary = EpochSummary.NONE.with(2.0, new Evaluation(1.2, 0.5, null, 10))
+                .with(1.0, new Evaluation(0.8, 0.7, null, 10)).with(3.0, null);
 
-        assertThat(summary.loss()).isEqualTo(1.5);
-        assertThat(summary.accuracy()).isCloseTo(0.6, within(1e-15));
-        assertThat(summary.workers()).isEqualTo(2);
+        assertThat(summary.loss()).isEqualTo(new EpochSummary.Mean(2.0, 3));
+        assertThat(summary.validationLoss()).isEqualTo(new EpochSummary.Mean(1.0, 2));
+        assertThat(summary.validationAccuracy().value()).isCloseTo(0.6, within(1e-15));
+        assertThat(summary.value(Monitor.VALIDATION_ACCURACY)).isCloseTo(0.6, within(1e-15));
+        assertThat(EpochSummary.NONE.with(2.0, null).value(Monitor.VALIDATION_LOSS)).isNaN();
+    }
+
+    private static EpochSummary lossOnly(double loss) {
+        return EpochSummary.NONE.with(loss, null);
     }
 
     private static ScheduleSpec constant(double rate) {

@@ -46,14 +46,14 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "Trainer workers; 0 runs only the broker, scheduler and log-sink, until Ctrl-C (env WORKERS; default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-192}",
-            description = "Images per epoch per worker (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-448}",
+            description = "Images per epoch per worker: a short demo epoch, not a pass over the data; 0: full passes over each worker's share (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
     int samplesPerEpoch;
 
-    @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-16}", description = "Mini-batch size (env BATCH_SIZE; default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-32}", description = "Mini-batch size (env BATCH_SIZE; default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--width", defaultValue = "${env:MODEL_WIDTH:-0.125}",
+    @Option(names = "--width", defaultValue = "${env:MODEL_WIDTH:-0.0625}",
             description = "Inception-v4 width multiplier, (0, 1] (env MODEL_WIDTH; default ${DEFAULT-VALUE}).")
     double width;
 
@@ -61,9 +61,21 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "Input side in pixels, >= 75 (env INPUT_SIZE; default ${DEFAULT-VALUE}).")
     int inputSize;
 
-    @Option(names = "--eval-samples", defaultValue = "${env:EVAL_SAMPLES:-200}",
-            description = "Test images scored after each epoch (env EVAL_SAMPLES; default ${DEFAULT-VALUE}).")
-    int evalSamples;
+    @Option(names = "--validation-samples", defaultValue = "${env:VALIDATION_SAMPLES:-320}",
+            description = "Images of the held-out validation split (1/12 of the training images) scored after each epoch; 0: all 5,000 (env VALIDATION_SAMPLES; default ${DEFAULT-VALUE}).")
+    int validationSamples;
+
+    @Option(names = "--test-samples", defaultValue = "${env:TEST_SAMPLES:-1000}",
+            description = "Test images scored once at the end; 0: all 10,000 (env TEST_SAMPLES; default ${DEFAULT-VALUE}).")
+    int testSamples;
+
+    @Option(names = "--optimizer", defaultValue = "${env:OPTIMIZER:-rmsprop-tf}",
+            description = "rmsprop-tf (the Inception-v4 recipe's), rmsprop, sgd-momentum or adam (env OPTIMIZER; default ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--batch-norm-decay", defaultValue = "${env:BATCH_NORM_DECAY:-0.9}",
+            description = "BatchNorm's moving-average decay; the recipe's 0.9997 needs thousands of steps to settle (env BATCH_NORM_DECAY; default ${DEFAULT-VALUE}).")
+    double batchNormDecay;
 
     @Option(names = "--schedule", defaultValue = "${env:SCHEDULE:-inception-v4}",
             description = "Schedule preset: inception-v4 (the paper) or keras-step-decay (the seed) (env SCHEDULE; default ${DEFAULT-VALUE}).")
@@ -75,8 +87,12 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--logdir", defaultValue = "${env:LOGDIR:-runs}", description = "TensorBoard log directory (env LOGDIR; default ${DEFAULT-VALUE}).")
     Path logDir;
 
+    @Option(names = "--data-format", defaultValue = "${env:DATA_FORMAT:-idx}",
+            description = "idx (Fashion-MNIST's four files) or folders (an image tree, one sub-folder per class; see README) (env DATA_FORMAT; default ${DEFAULT-VALUE}).")
+    String dataFormat;
+
     @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-/usr/share/datasets/fashion-mnist}",
-            description = "Fashion-MNIST *-ubyte.gz files (env DATA_DIR; default ${DEFAULT-VALUE}).")
+            description = "Fashion-MNIST's *-ubyte.gz files, or the image tree's root (env DATA_DIR; default ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--home", defaultValue = "${env:LR_PIPELINE_HOME:-.}", description = "Repository root with the built modules (default: current directory).")
@@ -166,8 +182,10 @@ public final class LocalPipeline implements Callable<Integer> {
         int http = httpPort == 0 ? LocalKafkaBroker.freePort() : httpPort;
         String bootstrap = "127.0.0.1:" + kafka;
         String site = "http://127.0.0.1:" + http;
-        console.printf("lr-pipeline: run %s, %d workers × %d epochs × %d images, Inception-v4 width %s at %d×%d, schedule %s%n",
-                run, workers, epochs, samplesPerEpoch, width, inputSize, inputSize, schedule);
+        console.printf("lr-pipeline: run %s, %d workers × %d epochs × %s, Inception-v4 width %s at %d×%d, %s, schedule %s%n",
+                run, workers, epochs, samplesPerEpoch == 0 ? "a full pass over each worker's share"
+                        : "%,d images (a short demo epoch, not a pass over the data: --samples-per-epoch 0 for full passes)".formatted(samplesPerEpoch),
+                width, inputSize, inputSize, optimizer, schedule);
         console.println("  page:        " + site + "/");
         console.println("  Swagger UI:  " + site + "/q/swagger-ui");
         console.println("  REST API:    " + site + "/api/runs/" + run + "/commands");
@@ -272,7 +290,11 @@ public final class LocalPipeline implements Callable<Integer> {
                 "--batch-size", String.valueOf(batchSize),
                 "--width", String.valueOf(width),
                 "--input-size", String.valueOf(inputSize),
-                "--eval-samples", String.valueOf(evalSamples),
+                "--validation-samples", String.valueOf(validationSamples),
+                "--test-samples", String.valueOf(testSamples),
+                "--optimizer", optimizer,
+                "--batch-norm-decay", String.valueOf(batchNormDecay),
+                "--data-format", dataFormat,
                 "--data-dir", dataDir.toAbsolutePath().toString(),
                 "--fallback-schedule", schedule);
     }
@@ -285,9 +307,9 @@ public final class LocalPipeline implements Callable<Integer> {
         return service;
     }
 
-    /** Progress, warnings and errors; the rest of the services' start-up chatter only without --quiet. */
+    /** Progress, warnings, errors and a trainer's reason to stop; the rest of the services' start-up chatter only without --quiet. */
     private boolean worthShowing(String line) {
-        return !quiet || line.contains(" | ") || line.contains("ERROR") || line.contains("Exception");
+        return !quiet || line.contains(" | ") || line.startsWith("trainer: ") || line.contains("ERROR") || line.contains("Exception");
     }
 
     /**

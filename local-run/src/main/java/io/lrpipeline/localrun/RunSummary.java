@@ -1,12 +1,14 @@
 package io.lrpipeline.localrun;
 
 import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class RunSummary implements Runnable {
     /** One worker's epoch: the rate it applied and what came of it. */
-    record EpochLine(Double appliedRate, String rateSource, Double loss, Double accuracy, Double imagesPerSecond) {}
+    record EpochLine(Double appliedRate, String rateSource, Double loss, Evaluation validation, Double imagesPerSecond) {}
 
     private static final EpochLine NOTHING_YET = new EpochLine(null, null, null, null, null);
 
@@ -35,6 +37,7 @@ final class RunSummary implements Runnable {
     private final String runId;
     private final PrintStream console;
     private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
+    private final Map<String, Evaluation> tests = new TreeMap<>();
     private volatile boolean closed;
 
     RunSummary(String bootstrapServers, String runId, PrintStream console) {
@@ -95,12 +98,22 @@ final class RunSummary implements Runnable {
         return copy;
     }
 
+    /** Each worker's final model scored on the test split, once it finished. */
+    synchronized Map<String, Evaluation> tests() {
+        return new TreeMap<>(tests);
+    }
+
     void print(PrintStream out) {
         out.println();
-        out.printf("%-6s %-10s %-22s %-10s %-9s %-9s %s%n", "epoch", "worker", "lr applied", "source", "loss", "accuracy", "img/s");
-        epochs().forEach((epoch, workers) -> workers.forEach((worker, line) -> out.printf("%-6d %-10s %-22s %-10s %-9s %-9s %s%n",
+        out.printf("%-6s %-10s %-22s %-10s %-9s %-9s %-9s %s%n", "epoch", "worker", "lr applied", "source", "loss", "val loss",
+                "val acc", "img/s");
+        epochs().forEach((epoch, workers) -> workers.forEach((worker, line) -> out.printf("%-6d %-10s %-22s %-10s %-9s %-9s %-9s %s%n",
                 epoch, worker, line.appliedRate(), line.rateSource(), format(line.loss(), "%.4f"),
-                format(line.accuracy(), "%.3f"), format(line.imagesPerSecond(), "%.1f"))));
+                line.validation() == null ? "-" : "%.4f".formatted(line.validation().loss()),
+                line.validation() == null ? "-" : "%.3f".formatted(line.validation().accuracy()),
+                format(line.imagesPerSecond(), "%.1f"))));
+        tests().forEach((worker, test) -> out.printf("test   %-10s accuracy %.3f, loss %.4f on %,d test images%n",
+                worker, test.accuracy(), test.loss(), test.samples()));
     }
 
     private static String format(Double value, String pattern) {
@@ -126,10 +139,13 @@ final class RunSummary implements Runnable {
         }
         if (metric instanceof EpochStarted started) {
             update(started.epoch(), started.workerId(),
-                    line -> new EpochLine(started.learningRate(), started.source().name().toLowerCase(), line.loss(), line.accuracy(), line.imagesPerSecond()));
+                    line -> new EpochLine(started.learningRate(), started.source().name().toLowerCase(), line.loss(), line.validation(),
+                            line.imagesPerSecond()));
         } else if (metric instanceof EpochEnded ended) {
             update(ended.epoch(), ended.workerId(),
-                    line -> new EpochLine(line.appliedRate(), line.rateSource(), ended.loss(), ended.accuracy(), ended.imagesPerSecond()));
+                    line -> new EpochLine(line.appliedRate(), line.rateSource(), ended.loss(), ended.validation(), ended.imagesPerSecond()));
+        } else if (metric instanceof WorkerFinished finished && finished.test() != null) {
+            tests.put(finished.workerId(), finished.test());
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,9 @@ class LocalRunCliTest {
     static void data() throws IOException {
         Path data = work.resolve("data");
         Files.createDirectories(data);
-        LabeledImages images = new LabeledImages(28, 28, new byte[16][28 * 28], new int[16]);
+        int[] labels = new int[16];
+        Arrays.setAll(labels, i -> i % 10);
+        LabeledImages images = new LabeledImages(28, 28, new byte[16][28 * 28], labels);
         IdxFiles.write(images, data.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
         IdxFiles.write(images, data.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"));
     }
@@ -73,7 +76,7 @@ class LocalRunCliTest {
     void keepRunningServesTheRunAfterTrainingUntilStopped() throws Exception {
         int httpPort = freePort();
         LocalRun run = LocalRun.start("--workers", "1", "--epochs", "1", "--samples-per-epoch", "8", "--batch-size", "8",
-                "--width", "0.0625", "--eval-samples", "8", "--http-port", String.valueOf(httpPort), "--keep-running");
+                "--width", "0.0625", "--validation-samples", "8", "--test-samples", "8", "--http-port", String.valueOf(httpPort), "--keep-running");
         try {
             run.awaitLine("--keep-running: the broker, scheduler");
 

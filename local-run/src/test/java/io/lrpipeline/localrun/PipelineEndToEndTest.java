@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,10 @@ import picocli.CommandLine;
 class PipelineEndToEndTest {
     private static final int EPOCHS = 4;
     private static final List<String> WORKERS = List.of("worker-0", "worker-1");
+    /** A worker's tags at every epoch, and its test scores at step EPOCHS (10 classes: top-5 as well). */
+    private static final List<String> EPOCH_TAGS = List.of("loss", "validation/loss", "validation/accuracy",
+            "validation/top5_accuracy", "throughput/images_per_sec");
+    private static final List<String> TEST_TAGS = List.of("test/loss", "test/accuracy", "test/top5_accuracy");
     private static final String RUN = "e2e-run";
 
     @TempDir
@@ -60,7 +65,7 @@ class PipelineEndToEndTest {
         exitCode = new CommandLine(new LocalPipeline(printer, (bootstrap, run) -> { })).execute(
                 "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
                 "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
-                "--eval-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
+                "--validation-samples", "16", "--test-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
                 "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--home", "..", "--quiet");
         console = output.toString(StandardCharsets.UTF_8);
         System.out.println(console);
@@ -125,11 +130,15 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    void everyWorkerLogsLossAccuracyAndThroughputPerEpoch() throws IOException {
+    void everyWorkerLogsLossValidationAndThroughputPerEpochAndTheTestScoreOnce() throws IOException {
         for (String worker : WORKERS) {
-            for (String tag : List.of("loss", "accuracy", "throughput/images_per_sec")) {
+            for (String tag : EPOCH_TAGS) {
                 assertThat(scalars(runDir().resolve(worker), tag)).as("%s %s", worker, tag)
                         .extracting(Scalar::step).containsExactly(0L, 1L, 2L, 3L);
+            }
+            for (String tag : TEST_TAGS) {
+                assertThat(scalars(runDir().resolve(worker), tag)).as("%s %s", worker, tag)
+                        .extracting(Scalar::step).containsExactly((long) EPOCHS);
             }
             assertThat(scalars(runDir().resolve(worker).resolve("iterations"), "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
         }
@@ -162,10 +171,13 @@ class PipelineEndToEndTest {
     void aRealTensorBoardShowsEveryCurve(String loadFast) throws Exception {
         Path executable = RealTensorBoard.executable().orElse(null);
         assumeTrue(executable != null, "TENSORBOARD names no TensorBoard executable (./run-tests.sh installs one from PyPI where it can)");
-        Set<String> workerTags = Set.of("lr/applied", "lr/applied_schedule_version", "loss", "accuracy", "throughput/images_per_sec");
+        Set<String> workerTags = new TreeSet<>(EPOCH_TAGS);
+        workerTags.addAll(List.of("lr/applied", "lr/applied_schedule_version"));
+        Set<String> allWorkerTags = new TreeSet<>(workerTags);
+        allWorkerTags.addAll(TEST_TAGS);
         Map<String, Set<String>> expected = new TreeMap<>(Map.of(RUN, Set.of("learning rate", "lr/schedule_version")));
         for (String worker : WORKERS) {
-            expected.put(RUN + "/" + worker, workerTags);
+            expected.put(RUN + "/" + worker, allWorkerTags);
             expected.put(RUN + "/" + worker + "/iterations", Set.of("loss/iteration"));
         }
         Schedule schedule = Presets.named(Presets.KERAS_STEP_DECAY).schedule();
@@ -184,6 +196,10 @@ class PipelineEndToEndTest {
                     for (String tag : workerTags) {
                         assertThat(tensorBoard.scalars(RUN + "/" + worker, tag)).as("%s %s", worker, tag)
                                 .extracting(RealTensorBoard.Point::step).containsExactly(0L, 1L, 2L, 3L);
+                    }
+                    for (String tag : TEST_TAGS) {
+                        assertThat(tensorBoard.scalars(RUN + "/" + worker, tag)).as("%s %s", worker, tag)
+                                .extracting(RealTensorBoard.Point::step).containsExactly((long) EPOCHS);
                     }
                     assertThat(tensorBoard.scalars(RUN + "/" + worker + "/iterations", "loss/iteration")).as(worker).hasSize(EPOCHS * 4);
                 }

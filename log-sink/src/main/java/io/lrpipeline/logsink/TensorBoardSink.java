@@ -1,6 +1,7 @@
 package io.lrpipeline.logsink;
 
 import io.lrpipeline.events.CommandRejected;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.RunState.ScheduleChange;
@@ -8,6 +9,7 @@ import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,8 +35,11 @@ public final class TensorBoardSink implements Closeable {
     /** The learning rate a worker actually applied to its optimizer for the epoch. */
     public static final String APPLIED_LR = "lr/applied";
     public static final String APPLIED_VERSION = "lr/applied_schedule_version";
+    /** The epoch's mean training loss. */
     public static final String EPOCH_LOSS = "loss";
-    public static final String ACCURACY = "accuracy";
+    /** Scores on the validation split after each epoch (step: the epoch) and on the test split at the end (step: epochs trained). */
+    public static final String VALIDATION = "validation";
+    public static final String TEST = "test";
     public static final String THROUGHPUT = "throughput/images_per_sec";
     public static final String ITERATION_LOSS = "loss/iteration";
     /** The sub-run of a worker's per-iteration series. */
@@ -85,8 +90,21 @@ public final class TensorBoardSink implements Closeable {
             count(worker.epochs().scalar(APPLIED_VERSION, started.epoch(), started.scheduleVersion(), at));
         } else if (metric instanceof EpochEnded ended) {
             count(worker.epochs().scalar(EPOCH_LOSS, ended.epoch(), ended.loss(), at));
-            count(worker.epochs().scalar(ACCURACY, ended.epoch(), ended.accuracy(), at));
+            if (ended.validation() != null) {
+                evaluation(worker.epochs(), VALIDATION, ended.epoch(), ended.validation(), at);
+            }
             count(worker.epochs().scalar(THROUGHPUT, ended.epoch(), ended.imagesPerSecond(), at));
+        } else if (metric instanceof WorkerFinished finished && finished.test() != null) {
+            evaluation(worker.epochs(), TEST, finished.epochs(), finished.test(), at);
+        }
+    }
+
+    /** {@code split/loss}, {@code split/accuracy} and, where there are more than 5 classes, {@code split/top5_accuracy}. */
+    private void evaluation(RunDirectory dir, String split, long step, Evaluation evaluation, double at) throws IOException {
+        count(dir.scalar(split + "/loss", step, evaluation.loss(), at));
+        count(dir.scalar(split + "/accuracy", step, evaluation.accuracy(), at));
+        if (evaluation.top5Accuracy() != null) {
+            count(dir.scalar(split + "/top5_accuracy", step, evaluation.top5Accuracy(), at));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
@@ -145,7 +146,7 @@ class KilledSinkTest {
                     iteration(epoch, i), loss(run, worker, iteration(epoch, i)), at(epoch, i)), sent);
         }
         send(producer, Topics.TRAINING_METRICS, runId, new EpochEnded(runId, worker(worker), epoch, ITERATIONS_PER_EPOCH,
-                loss(run, worker, epoch), accuracy(run, worker, epoch), 100 + run + worker + epoch, rate(run, epoch),
+                loss(run, worker, epoch), validation(run, worker, epoch), 100 + run + worker + epoch, rate(run, epoch),
                 at(epoch, ITERATIONS_PER_EPOCH)), sent);
     }
 
@@ -169,7 +170,9 @@ class KilledSinkTest {
                     put(expected, dir, "lr/applied", epoch, rate(run, epoch));
                     put(expected, dir, "lr/applied_schedule_version", epoch, 1 + epoch / 10);
                     put(expected, dir, "loss", epoch, loss(run, worker, epoch));
-                    put(expected, dir, "accuracy", epoch, accuracy(run, worker, epoch));
+                    put(expected, dir, "validation/loss", epoch, validation(run, worker, epoch).loss());
+                    put(expected, dir, "validation/accuracy", epoch, validation(run, worker, epoch).accuracy());
+                    put(expected, dir, "validation/top5_accuracy", epoch, validation(run, worker, epoch).top5Accuracy());
                     put(expected, dir, "throughput/images_per_sec", epoch, 100 + run + worker + epoch);
                     for (int i = 1; i <= ITERATIONS_PER_EPOCH; i++) {
                         put(expected, dir + "/iterations", "loss/iteration", iteration(epoch, i), loss(run, worker, iteration(epoch, i)));
@@ -296,7 +299,8 @@ class KilledSinkTest {
         return 2.0 / (1 + step) + worker * 0.01 + run * 0.1;
     }
 
-    private static double accuracy(int run, int worker, int epoch) {
-        return 0.1 + epoch * 0.02 + worker * 0.001 + run * 0.0001;
+    private static Evaluation validation(int run, int worker, int epoch) {
+        double accuracy = 0.1 + epoch * 0.02 + worker * 0.001 + run * 0.0001;
+        return new Evaluation(loss(run, worker, epoch) + 0.5, accuracy, Math.min(1, 2 * accuracy), 500);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.lrpipeline.events.CommandRejected;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.RunState.ScheduleChange;
@@ -12,6 +13,7 @@ import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.logsink.TfEventFiles.Point;
@@ -54,8 +56,10 @@ class TensorBoardSinkTest {
             sink.accept(new EpochStarted("run-1", "worker-0", 0, 0.045, 1, RateSource.SCHEDULER, "e0", 0, AT));
             sink.accept(new IterationCompleted("run-1", "worker-0", 0, 1, 2.302585092994046, AT));
             sink.accept(new IterationCompleted("run-1", "worker-0", 0, 2, 2.2, AT));
-            sink.accept(new EpochEnded("run-1", "worker-0", 0, 2, 2.25, 0.3, 6.7, 0.045, AT));
+            sink.accept(new EpochEnded("run-1", "worker-0", 0, 2, 2.25, new Evaluation(2.5, 0.3, 0.7, 100), 6.7, 0.045, AT));
             sink.accept(new EpochStarted("run-1", "worker-0", 1, 0.0423, 2, RateSource.SCHEDULER, "e1", 2, AT));
+            sink.accept(new EpochEnded("run-1", "worker-0", 1, 4, 2.0, null, 6.5, 0.0423, AT));
+            sink.accept(new WorkerFinished("run-1", "worker-0", 2, new Evaluation(1.75, 0.4, 0.8, 200), AT));
         }
 
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1")))
@@ -65,9 +69,11 @@ class TensorBoardSinkTest {
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1/worker-0")))
                 .extracting(Scalar::tag, Scalar::step, Scalar::value)
                 .containsExactly(tuple("lr/applied", 0L, (double) 0.045f), tuple("lr/applied_schedule_version", 0L, 1.0),
-                        tuple("loss", 0L, 2.25), tuple("accuracy", 0L, (double) 0.3f),
-                        tuple("throughput/images_per_sec", 0L, (double) 6.7f),
-                        tuple("lr/applied", 1L, (double) 0.0423f), tuple("lr/applied_schedule_version", 1L, 2.0));
+                        tuple("loss", 0L, 2.25), tuple("validation/loss", 0L, 2.5), tuple("validation/accuracy", 0L, (double) 0.3f),
+                        tuple("validation/top5_accuracy", 0L, (double) 0.7f), tuple("throughput/images_per_sec", 0L, (double) 6.7f),
+                        tuple("lr/applied", 1L, (double) 0.0423f), tuple("lr/applied_schedule_version", 1L, 2.0),
+                        tuple("loss", 1L, 2.0), tuple("throughput/images_per_sec", 1L, 6.5),
+                        tuple("test/loss", 2L, 1.75), tuple("test/accuracy", 2L, (double) 0.4f), tuple("test/top5_accuracy", 2L, (double) 0.8f));
         assertThat(TfEventFiles.readScalarsIn(logDir.resolve("run-1/worker-0/iterations")))
                 .extracting(Scalar::tag, Scalar::step, Scalar::value)
                 .containsExactly(tuple("loss/iteration", 1L, (double) 2.302585092994046f), tuple("loss/iteration", 2L, (double) 2.2f));
@@ -102,13 +108,13 @@ class TensorBoardSinkTest {
         try (TensorBoardSink sink = sink(NO_ROTATION)) {
             sink.accept(joined(0, 0, AT));
             for (int epoch = 0; epoch < 3; epoch++) {
-                sink.accept(new EpochEnded("run-1", "w0", epoch, 10, 1.0 + epoch, 0.1, 5, 0.045, AT));
+                sink.accept(new EpochEnded("run-1", "w0", epoch, 10, 1.0 + epoch, null, 5, 0.045, AT));
                 sink.accept(new IterationCompleted("run-1", "w0", epoch, 10L * epoch + 10, 1.0 + epoch, AT));
             }
             WorkerJoined resumed = joined(1, 10, restart);
             sink.accept(resumed);
             sink.accept(resumed); // delivered twice
-            sink.accept(new EpochEnded("run-1", "w0", 1, 10, 9.0, 0.9, 5, 0.045, restart));
+            sink.accept(new EpochEnded("run-1", "w0", 1, 10, 9.0, null, 5, 0.045, restart));
             sink.accept(new IterationCompleted("run-1", "w0", 1, 20, 9.0, restart));
         }
 

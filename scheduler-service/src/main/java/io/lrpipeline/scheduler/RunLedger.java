@@ -1,6 +1,7 @@
 package io.lrpipeline.scheduler;
 
 import io.lrpipeline.events.EpochSummary;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.RunState.AppliedRate;
@@ -158,13 +159,13 @@ final class RunLedger {
     }
 
     /** A worker finished {@code epoch}; a repeated report (Kafka redelivers) changes nothing and returns false. */
-    boolean ended(String workerId, int epoch, double loss, double accuracy, Instant now) {
+    boolean ended(String workerId, int epoch, double loss, Evaluation validation, Instant now) {
         Member member = members.get(workerId);
         if (member.lastEpochEnded() >= epoch) {
             return false;
         }
         members.put(workerId, member.endedEpoch(epoch));
-        observed.merge(epoch, new EpochSummary(0, 0, 0).with(loss, accuracy), (old, one) -> old.with(loss, accuracy));
+        observed.put(epoch, observed.getOrDefault(epoch, EpochSummary.NONE).with(loss, validation));
         boundaryReachedAt.putIfAbsent(epoch, now);
         return true;
     }

@@ -109,7 +109,7 @@ public final class RunSchedules {
                     new AppliedRate(started.learningRate(), started.scheduleVersion(), started.source()));
             changed = true;
         } else if (metric instanceof EpochEnded ended) {
-            changed |= run.ended(ended.workerId(), ended.epoch(), ended.loss(), ended.accuracy(), now);
+            changed |= run.ended(ended.workerId(), ended.epoch(), ended.loss(), ended.validation(), now);
         } else if (metric instanceof WorkerFinished finished) {
             run.finished(finished.workerId());
             changed = true;

@@ -3,6 +3,7 @@ package io.lrpipeline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.CommandOutcome.Status;
 import io.lrpipeline.events.CommandRejected;
@@ -56,8 +57,8 @@ class CommandsOverKafkaTest {
         assertThat(outcome.status()).isEqualTo(Status.ACCEPTED);
         assertThat(outcome.effectiveFromEpoch()).isEqualTo(1);
 
-        metric(new EpochEnded("run-override", "w0", 0, 4, 2.0, 0.1, 5.0, 0.045, Instant.now()));
-        metric(new EpochEnded("run-override", "w1", 0, 4, 2.0, 0.1, 5.0, 0.045, Instant.now()));
+        metric(new EpochEnded("run-override", "w0", 0, 4, 2.0, new Evaluation(2.0, 0.1, null, 1), 5.0, 0.045, Instant.now()));
+        metric(new EpochEnded("run-override", "w1", 0, 4, 2.0, new Evaluation(2.0, 0.1, null, 1), 5.0, 0.045, Instant.now()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> events("run-override").size() == 2);
         assertThat(events("run-override")).extracting(LearningRateChanged::epoch, LearningRateChanged::learningRate,
@@ -105,7 +106,7 @@ class CommandsOverKafkaTest {
     void seededFuzzerNeverHurtsTheScheduler() {
         startRun(CommandFuzzer.RUN, 1, CommandFuzzer.EPOCHS);
         for (int epoch = 0; epoch < 3; epoch++) {
-            metric(new EpochEnded(CommandFuzzer.RUN, "w0", epoch, 4, 2.0, 0.1, 5.0, 0.045, Instant.now()));
+            metric(new EpochEnded(CommandFuzzer.RUN, "w0", epoch, 4, 2.0, new Evaluation(2.0, 0.1, null, 1), 5.0, 0.045, Instant.now()));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> events(CommandFuzzer.RUN).size() == 4);
         long versionBefore = schedules.run(CommandFuzzer.RUN).orElseThrow().scheduleVersion();

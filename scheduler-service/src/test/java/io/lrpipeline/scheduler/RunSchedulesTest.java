@@ -3,6 +3,7 @@ package io.lrpipeline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.CommandOutcome.Status;
 import io.lrpipeline.events.LearningRateChanged;
@@ -68,7 +69,7 @@ class RunSchedulesTest {
         schedules.onMetric(ended("w1", 0));
 
         assertThat(schedules.onMetric(ended("w1", 0)).events()).isEmpty();
-        assertThat(schedules.run("run-1").orElseThrow().observed().get(0).workers()).isEqualTo(2);
+        assertThat(schedules.run("run-1").orElseThrow().observed().get(0).loss().count()).isEqualTo(2);
     }
 
     @Test
@@ -230,7 +231,7 @@ class RunSchedulesTest {
     }
 
     private static EpochEnded ended(String worker, int epoch) {
-        return new EpochEnded("run-1", worker, epoch, 4, 2.0, 0.1, 5.0, 0.045, AT);
+        return new EpochEnded("run-1", worker, epoch, 4, 2.0, new Evaluation(2.0, 0.1, null, 1), 5.0, 0.045, AT);
     }
 
     private static String command(String id, String fields) {

@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
@@ -163,7 +164,7 @@ class SchedulerRestartIT {
     }
 
     private static void ended(String run, String worker, int epoch) {
-        metric(new EpochEnded(run, worker, epoch, 4, 2.0, 0.1, 5.0, 0.0, Instant.now()));
+        metric(new EpochEnded(run, worker, epoch, 4, 2.0, new Evaluation(2.0, 0.1, null, 1), 5.0, 0.0, Instant.now()));
     }
 
     private static void metric(TrainingMetric metric) {

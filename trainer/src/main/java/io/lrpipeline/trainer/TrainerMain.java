@@ -4,25 +4,30 @@ import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.trainer.TrainingRun.Settings;
-import io.lrpipeline.trainer.data.Batch;
-import io.lrpipeline.trainer.data.FashionMnist;
-import io.lrpipeline.trainer.data.LabeledImages;
-import io.lrpipeline.trainer.data.ShardedBatches;
+import io.lrpipeline.trainer.data.DataException;
+import io.lrpipeline.trainer.data.DataSettings;
+import io.lrpipeline.trainer.data.FolderImageData;
+import io.lrpipeline.trainer.data.IdxImageData;
+import io.lrpipeline.trainer.data.ImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
+import io.lrpipeline.trainer.model.InceptionV4;
+import io.lrpipeline.trainer.model.InceptionV4.Regularization;
+import io.lrpipeline.trainer.model.Optimizer;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** A trainer worker: Inception-v4 on Fashion-MNIST, learning rate from the scheduler, metrics to Kafka. */
+/** A trainer worker: Inception-v4 on Fashion-MNIST or an image tree, learning rate from the scheduler, metrics to Kafka. */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = "Trains Inception-v4 on one shard of Fashion-MNIST, applying the scheduler's learning rate at each epoch.")
+        description = "Trains Inception-v4 on one worker's share of an image data set, applying the scheduler's learning rate at each epoch.")
 public final class TrainerMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
@@ -44,7 +49,8 @@ public final class TrainerMain implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "${env:EPOCHS:-4}", description = "Epochs to train (env EPOCHS).")
     int epochs;
 
-    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-256}", description = "Images per epoch for this worker (env SAMPLES_PER_EPOCH).")
+    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-0}",
+            description = "Images per epoch for this worker (env SAMPLES_PER_EPOCH); 0, the default: a full pass over its share of the training split. Smaller for short demos.")
     int samplesPerEpoch;
 
     @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-16}", description = "Mini-batch size (env BATCH_SIZE).")
@@ -56,11 +62,53 @@ public final class TrainerMain implements Callable<Integer> {
     @Option(names = "--input-size", defaultValue = "${env:INPUT_SIZE:-75}", description = "Side of the square input in pixels, >= 75 (env INPUT_SIZE).")
     int inputSize;
 
-    @Option(names = "--eval-samples", defaultValue = "${env:EVAL_SAMPLES:-200}", description = "Test images for the accuracy after each epoch (env EVAL_SAMPLES).")
-    int evalSamples;
+    @Option(names = "--data-format", defaultValue = "${env:DATA_FORMAT:-idx}",
+            description = "idx: the four IDX files of Fashion-MNIST (or MNIST); folders: an image tree, one sub-folder per class, JPEG or PNG (env DATA_FORMAT).")
+    String dataFormat;
 
-    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-/usr/share/datasets/fashion-mnist}", description = "Directory with the Fashion-MNIST *-ubyte.gz files (env DATA_DIR).")
+    @Option(names = "--data-dir", defaultValue = "${env:DATA_DIR:-/usr/share/datasets/fashion-mnist}",
+            description = "The IDX files' directory, or the image tree's root: DIR/<class>/… or DIR/train/<class>/… with optional DIR/validation and DIR/test (env DATA_DIR).")
     Path dataDir;
+
+    @Option(names = "--validation-fraction", defaultValue = "${env:VALIDATION_FRACTION:-0.0833333}",
+            description = "Share of the training split held out for validation, never trained on (env VALIDATION_FRACTION; default 1/12: 5,000 of Fashion-MNIST's 60,000).")
+    double validationFraction;
+
+    @Option(names = "--validation-samples", defaultValue = "${env:VALIDATION_SAMPLES:-0}",
+            description = "Validation images scored after each epoch (env VALIDATION_SAMPLES); 0, the default: all of them.")
+    int validationSamples;
+
+    @Option(names = "--test-fraction", defaultValue = "${env:TEST_FRACTION:-0.0833333}",
+            description = "For an image tree without a test sub-tree: the share held out for the final test (env TEST_FRACTION).")
+    double testFraction;
+
+    @Option(names = "--test-samples", defaultValue = "${env:TEST_SAMPLES:-0}",
+            description = "Test images scored once at the end (env TEST_SAMPLES); 0, the default: all of them.")
+    int testSamples;
+
+    @Option(names = "--optimizer", defaultValue = "${env:OPTIMIZER:-rmsprop-tf}",
+            description = "rmsprop-tf (TensorFlow's RMSProp of the Inception-v4 recipe: decay 0.9, momentum 0.9, ε 1.0), rmsprop (DL4J's), sgd-momentum (Nesterov 0.9) or adam (env OPTIMIZER).")
+    String optimizer;
+
+    @Option(names = "--weight-decay", defaultValue = "${env:WEIGHT_DECAY:-0.00004}",
+            description = "L2 weight decay of convolution and softmax weights (env WEIGHT_DECAY; default TF-slim's 4e-5).")
+    double weightDecay;
+
+    @Option(names = "--batch-norm-decay", defaultValue = "${env:BATCH_NORM_DECAY:-0.9997}",
+            description = "Decay of BatchNorm's moving mean and variance (env BATCH_NORM_DECAY; default TF-slim's 0.9997, which needs thousands of steps to settle: use e.g. 0.9 for short runs).")
+    double batchNormDecay;
+
+    @Option(names = "--batch-norm-epsilon", defaultValue = "${env:BATCH_NORM_EPSILON:-0.001}",
+            description = "BatchNorm's ε (env BATCH_NORM_EPSILON; default TF-slim's 0.001).")
+    double batchNormEpsilon;
+
+    @Option(names = "--prefetch", defaultValue = "${env:PREFETCH_BATCHES:-2}",
+            description = "Batches prepared ahead on a thread of their own while the model computes (env PREFETCH_BATCHES).")
+    int prefetch;
+
+    @Option(names = "--progress-seconds", defaultValue = "${env:PROGRESS_SECONDS:-5}",
+            description = "At most one progress line per this many seconds, besides each epoch's first and last step (env PROGRESS_SECONDS).")
+    double progressSeconds;
 
     @Option(names = "--rate-wait-seconds", defaultValue = "${env:RATE_WAIT_SECONDS:-60}",
             description = "How long to wait for the scheduler's rate at an epoch boundary before using the last known schedule (env RATE_WAIT_SECONDS).")
@@ -86,38 +134,88 @@ public final class TrainerMain implements Callable<Integer> {
         }
         boolean sharded = workerIndex >= 0;
         String id = workerId != null ? workerId : sharded ? "worker-" + workerIndex : InetAddress.getLocalHost().getHostName();
-        var idProblem = RunIds.problem("--run-id", runId).or(() -> RunIds.problem("--worker-id", id));
-        if (idProblem.isPresent()) {
-            System.err.println("trainer: " + idProblem.get());
+        var problem = RunIds.problem("--run-id", runId).or(() -> RunIds.problem("--worker-id", id)).or(this::optionProblem);
+        if (problem.isPresent()) {
+            System.err.println("trainer: " + problem.get());
+            return 2;
+        }
+        ImageData data;
+        try {
+            data = openData(sharded, id);
+        } catch (DataException e) {
+            System.err.println("trainer: " + e.getMessage());
             return 2;
         }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);
+        Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
+                Optimizer.named(optimizer).updater(fallback.schedule().at(0)), prefetch, seed);
+        System.out.printf("%s | Inception-v4 width %s, %d×%d×%d input, %d classes, %,d parameters, %s; %d epochs of %,d images%n",
+                id, width, inputSize, inputSize, data.channels(), data.classes(), model.parameterCount(), optimizer, epochs,
+                data.imagesInEpoch(0));
+        System.out.printf("%s | data: %s%n", id, data.describe());
         LearningRateBoard board = new LearningRateBoard(runId, fallback);
         LearningRateFeed feed = new LearningRateFeed(bootstrapServers, runId, board);
         feed.start();
         try (MetricsPublisher metrics = new MetricsPublisher(bootstrapServers)) {
-            LabeledImages trainImages = FashionMnist.train(dataDir, Math.max(1, workers) * samplesPerEpoch * epochs);
-            ShardedBatches training = sharded
-                    ? new ShardedBatches(trainImages, workerIndex, workers, samplesPerEpoch, batchSize, inputSize, 1, seed)
-                    : new ShardedBatches(trainImages, 0, 1, samplesPerEpoch, batchSize, inputSize, 1, seed + id.hashCode());
-            List<Batch> evaluation = ShardedBatches.all(FashionMnist.test(dataDir, evalSamples), batchSize, inputSize, 1);
-            Dl4jModel model = Dl4jModel.inceptionV4(inputSize, 1, FashionMnist.CLASSES, width,
-                    fallback.schedule().at(0), seed);
-            System.out.printf("%s | Inception-v4 width %s, %d×%d input, %,d parameters; %d epochs of %d images%n",
-                    id, width, inputSize, inputSize, model.parameterCount(), epochs, samplesPerEpoch);
             Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds),
-                    hyperParameters());
-            new TrainingRun(settings, model, training, evaluation, board, metrics, System.out, Clock.systemUTC()).run();
+                    hyperParameters(data), Duration.ofMillis((long) (progressSeconds * 1000)));
+            new TrainingRun(settings, model, board, metrics, System.out, Clock.systemUTC()).run();
         } finally {
             feed.shutdown();
         }
         return 0;
     }
 
+    private Optional<String> optionProblem() {
+        if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1) {
+            return Optional.of("--epochs, --batch-size and --prefetch must be >= 1, sample counts >= 0");
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)) {
+            return Optional.of("--validation-fraction and --test-fraction must be in [0, 1)");
+        }
+        try {
+            Optimizer.named(optimizer);
+            new Regularization(weightDecay, batchNormDecay, batchNormEpsilon);
+            new InceptionV4.Shape(inputSize, 1, 2, width);
+            Presets.named(fallbackSchedule);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Sharded: worker k of n trains every n-th image; otherwise the whole split, in an order of the worker's own. */
+    private ImageData openData(boolean sharded, String id) throws DataException {
+        DataSettings settings = new DataSettings(sharded ? workerIndex : 0, sharded ? Math.max(1, workers) : 1, inputSize, batchSize,
+                validationFraction, testFraction, samplesPerEpoch, validationSamples, testSamples, seed,
+                sharded ? seed + workerIndex : seed + id.hashCode());
+        return switch (dataFormat) {
+            case "idx" -> IdxImageData.open(dataDir, settings);
+            case "folders" -> FolderImageData.open(dataDir, settings);
+            default -> throw new DataException("unknown --data-format '" + dataFormat + "' (known: idx, folders)");
+        };
+    }
+
     /** What this worker announces when it joins; the log-sink shows it on TensorBoard's HParams dashboard. */
-    private Map<String, Object> hyperParameters() {
-        return Map.of("optimizer", "RMSProp", "model", "Inception-v4", "model_width", width, "input_size", inputSize,
-                "batch_size", batchSize, "samples_per_epoch", samplesPerEpoch, "workers", Math.max(1, workers),
-                "epochs", epochs, "fallback_schedule", fallbackSchedule, "seed", seed);
+    private Map<String, Object> hyperParameters(ImageData data) {
+        Map<String, Object> parameters = new TreeMap<>();
+        parameters.put("optimizer", optimizer);
+        parameters.put("weight_decay", weightDecay);
+        parameters.put("batch_norm_decay", batchNormDecay);
+        parameters.put("batch_norm_epsilon", batchNormEpsilon);
+        parameters.put("model", "Inception-v4");
+        parameters.put("model_width", width);
+        parameters.put("input_size", inputSize);
+        parameters.put("channels", data.channels());
+        parameters.put("classes", data.classes());
+        parameters.put("batch_size", batchSize);
+        parameters.put("samples_per_epoch", data.imagesInEpoch(0));
+        parameters.put("data_format", dataFormat);
+        parameters.put("validation_fraction", validationFraction);
+        parameters.put("workers", Math.max(1, workers));
+        parameters.put("epochs", epochs);
+        parameters.put("fallback_schedule", fallbackSchedule);
+        parameters.put("seed", seed);
+        return parameters;
     }
 }

@@ -1,19 +1,20 @@
 package io.lrpipeline.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
+import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
-import io.lrpipeline.trainer.data.Batch;
-import io.lrpipeline.trainer.data.LabeledImages;
-import io.lrpipeline.trainer.data.ShardedBatches;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +22,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TrainingRunTest {
     private static final Instant AT = Instant.parse("2026-11-24T12:00:00Z");
 
-    /** Records what the training loop asks of the model, in order. */
+    /** Records what the training loop asks of the model, in order: 2 steps of 4 images per epoch. */
     static final class RecordingModel implements TrainableModel {
         final List<String> calls = new ArrayList<>();
         double learningRate = 0.045;
@@ -44,19 +47,24 @@ class TrainingRunTest {
         }
 
         @Override
-        public double fit(Batch batch) {
-            iterations++;
-            return 1.0;
-        }
-
-        @Override
-        public int countCorrect(Batch batch) {
-            return batch.size() / 2;
-        }
-
-        @Override
-        public void epochEnded() {
+        public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
+            for (int step = 1; step <= 2; step++) {
+                steps.accept(new Step(++iterations, step, 2, 1.0 + epoch, 4));
+            }
             calls.add("end at " + iterations);
+            return new EpochResult(2, 8, 1.0 + epoch, 0.5, 1.5);
+        }
+
+        @Override
+        public Optional<Evaluation> validate() {
+            calls.add("validate at " + iterations);
+            return Optional.of(new Evaluation(0.9, 0.5, 0.75, 100));
+        }
+
+        @Override
+        public Optional<Evaluation> test() {
+            calls.add("test at " + iterations);
+            return Optional.of(new Evaluation(0.8, 0.6, null, 200));
         }
 
         @Override
@@ -79,8 +87,8 @@ class TrainingRunTest {
         run(4);
 
         // 2 iterations per epoch: the rate changes before epochs 1 and 3, at iterations 2 and 6.
-        assertThat(model.calls).containsExactly("end at 2", "lr " + seed.at(1) + " at 2", "end at 4", "end at 6",
-                "lr " + seed.at(3) + " at 6", "end at 8");
+        assertThat(model.calls).containsExactly("end at 2", "validate at 2", "lr " + seed.at(1) + " at 2", "end at 4",
+                "validate at 4", "end at 6", "validate at 6", "lr " + seed.at(3) + " at 6", "end at 8", "validate at 8", "test at 8");
         assertThat(metrics).filteredOn(EpochStarted.class::isInstance).map(EpochStarted.class::cast)
                 .extracting(EpochStarted::epoch, EpochStarted::learningRate, EpochStarted::appliedAtIteration, EpochStarted::source)
                 .containsExactly(
@@ -102,22 +110,27 @@ class TrainingRunTest {
     }
 
     @Test
-    void reportsJoinEpochsAndFinishInOrder() throws Exception {
-        run(2);
+    void reportsJoinEpochsValidationAndTheTestScoreInOrder() throws Exception {
+        String console = run(2);
 
         assertThat(metrics).extracting(m -> m.getClass().getSimpleName()).containsExactly(
                 "WorkerJoined", "EpochStarted", "IterationCompleted", "IterationCompleted", "EpochEnded",
                 "EpochStarted", "IterationCompleted", "IterationCompleted", "EpochEnded", "WorkerFinished");
         assertThat(metrics).filteredOn(EpochEnded.class::isInstance).map(EpochEnded.class::cast)
-                .extracting(EpochEnded::accuracy).containsOnly(0.5);
+                .extracting(EpochEnded::loss, EpochEnded::validation, EpochEnded::imagesPerSecond)
+                .containsExactly(tuple(1.0, new Evaluation(0.9, 0.5, 0.75, 100), 4.0), tuple(2.0, new Evaluation(0.9, 0.5, 0.75, 100), 4.0));
+        assertThat(metrics).last().isEqualTo(new WorkerFinished("run-1", "worker-0", 2, new Evaluation(0.8, 0.6, null, 200), AT));
+        assertThat(console).contains("worker-0 | epoch 1/2 done | loss 1.0000 | validation loss 0.9000, accuracy 0.500, top-5 0.750"
+                + " | 4.0 img/s (25% waiting for data)");
+        assertThat(console).contains("worker-0 | test | loss 0.8000 | accuracy 0.600 | 200 images");
     }
 
-    private void run(int epochs) throws InterruptedException {
-        LabeledImages images = new LabeledImages(2, 2, new byte[8][4], new int[8]);
-        ShardedBatches training = new ShardedBatches(images, 0, 1, 4, 2, 75, 1, 1);
-        List<Batch> evaluation = ShardedBatches.all(images, 4, 75, 1);
-        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", "worker-0", 1, epochs, Duration.ofMillis(20), Map.of());
-        new TrainingRun(settings, model, training, evaluation, board, metrics::add,
-                new PrintStream(new ByteArrayOutputStream()), Clock.fixed(AT, ZoneOffset.UTC)).run();
+    private String run(int epochs) throws InterruptedException {
+        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", "worker-0", 1, epochs, Duration.ofMillis(20), Map.of(),
+                Duration.ofSeconds(5));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        new TrainingRun(settings, model, board, metrics::add, new PrintStream(console, true, StandardCharsets.UTF_8),
+                Clock.fixed(AT, ZoneOffset.UTC)).run();
+        return console.toString(StandardCharsets.UTF_8);
     }
 }

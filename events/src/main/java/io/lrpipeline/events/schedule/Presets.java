@@ -14,7 +14,7 @@ public final class Presets {
     public static final String EXPONENTIAL = "exponential";
     /** Two warmup epochs to 0.045, then a half cosine down to 0.0001 at epoch 40. */
     public static final String COSINE_WARMUP = "cosine-warmup";
-    /** 0.045, halved when held-out accuracy has not improved by 0.001 for 2 epochs, then 1 epoch of cooldown. */
+    /** 0.045, halved when validation accuracy has not improved by 0.001 for 2 epochs, then 1 epoch of cooldown. */
     public static final String REDUCE_ON_PLATEAU = "reduce-on-plateau";
 
     private static final Map<String, ScheduleSpec> BY_NAME = Map.of(
@@ -24,7 +24,7 @@ public final class Presets {
             COSINE_WARMUP, new ScheduleSpec(ScheduleSpec.COSINE,
                     Map.of("peak", 0.045, "warmupEpochs", 2.0, "totalEpochs", 40.0, "min", 0.0001)),
             REDUCE_ON_PLATEAU, new ScheduleSpec(ScheduleSpec.REDUCE_ON_PLATEAU, Map.of("initial", 0.045, "factor", 0.5,
-                    "patience", 2.0, "cooldown", 1.0, "minRate", 1e-5, "minDelta", 0.001), "accuracy", null));
+                    "patience", 2.0, "cooldown", 1.0, "minRate", 1e-5, "minDelta", 0.001), "validation/accuracy", null));
 
     private static ScheduleSpec stepDecay(int offset) {
         return new ScheduleSpec(ScheduleSpec.STEP_DECAY,

@@ -6,30 +6,37 @@ import java.util.List;
  * Keras' {@code ReduceLROnPlateau} as a pure fold over the monitored metric, one value per finished epoch:
  * when the metric has not improved by more than {@code minDelta} for {@code patience} epochs, the rate is
  * multiplied by {@code factor} (never below {@code minRate}) and {@code cooldown} epochs pass before waiting
- * starts again. {@code monitor} says which metric and whether higher ({@code accuracy}) or lower ({@code loss}) is better.
+ * starts again. {@code monitor} says which metric and whether higher or lower is better; an epoch where no worker
+ * reported the metric ({@link Double#NaN}) is not counted.
  */
 public record ReduceOnPlateau(double initial, Monitor monitor, double factor, int patience, int cooldown, double minRate,
         double minDelta) {
-    /** The metrics the trainers publish at each epoch's end that a plateau can watch. */
+    /** The metrics the trainers publish at each epoch's end that a plateau can watch, by the names a spec uses. */
     public enum Monitor {
-        /** Held-out accuracy: higher is better. */
-        ACCURACY(true),
+        /** Accuracy on the validation split held out of the training data: higher is better. */
+        VALIDATION_ACCURACY(true, "validation/accuracy", "accuracy"),
+        /** Mean loss on the validation split: lower is better. */
+        VALIDATION_LOSS(false, "validation/loss"),
         /** Mean training loss of the epoch: lower is better. */
-        LOSS(false);
+        TRAINING_LOSS(false, "loss", "training/loss");
 
         private final boolean higherIsBetter;
+        private final List<String> names;
 
-        Monitor(boolean higherIsBetter) {
+        Monitor(boolean higherIsBetter, String... names) {
             this.higherIsBetter = higherIsBetter;
+            this.names = List.of(names);
         }
 
+        /** {@code accuracy} (the validation accuracy) and {@code loss} (the training loss) are the names of schema 1. */
         public static Monitor named(String name) {
             for (Monitor monitor : values()) {
-                if (monitor.name().equalsIgnoreCase(name)) {
+                if (monitor.names.contains(name)) {
                     return monitor;
                 }
             }
-            throw new IllegalArgumentException("unknown monitor '" + name + "' (known: accuracy, loss)");
+            throw new IllegalArgumentException("unknown monitor '" + name
+                    + "' (known: validation/accuracy, validation/loss, loss; accuracy means validation/accuracy)");
         }
 
         boolean improves(double value, double best, double minDelta) {
@@ -58,6 +65,9 @@ public record ReduceOnPlateau(double initial, Monitor monitor, double factor, in
         int wait = 0;
         int cooling = 0;
         for (double value : observed) {
+            if (Double.isNaN(value)) {
+                continue;
+            }
             if (cooling > 0) {
                 cooling--;
                 wait = 0;

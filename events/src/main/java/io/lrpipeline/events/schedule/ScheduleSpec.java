@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * piecewise          "0": rate, "30": rate, …         the rate of the last listed epoch ≤ epoch
  * cosine             peak, warmupEpochs, totalEpochs, min
  * constant           rate
- * reduce-on-plateau  initial, factor, patience, cooldown, minRate, minDelta; monitor accuracy | loss
+ * reduce-on-plateau  initial, factor, patience, cooldown, minRate, minDelta; monitor validation/accuracy | validation/loss | loss
  * </pre>
  */
 public record ScheduleSpec(String kind, Map<String, Double> params, String monitor, WorkerScaling scaling) {
@@ -97,7 +97,7 @@ public record ScheduleSpec(String kind, Map<String, Double> params, String monit
         }
         requireKnownParameters();
         return new ReduceOnPlateau(require("initial"),
-                ReduceOnPlateau.Monitor.named(monitor == null ? "accuracy" : monitor),
+                ReduceOnPlateau.Monitor.named(monitor == null ? "validation/accuracy" : monitor),
                 require("factor"), whole("patience"), wholeOr("cooldown", 0), optional("minRate", 0), optional("minDelta", 0));
     }
 

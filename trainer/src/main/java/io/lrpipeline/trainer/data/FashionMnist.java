@@ -4,25 +4,42 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fashion-MNIST as Debian's {@code dataset-fashion-mnist} package installs it (60k train, 10k test, 28×28, 10 classes). */
+/**
+ * The four gzipped IDX files of MNIST or Fashion-MNIST in one directory, as Debian's {@code dataset-fashion-mnist}
+ * package installs them (60,000 training and 10,000 test images of 28×28, 10 classes).
+ */
 public final class FashionMnist {
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-    public static final int CLASSES = 10;
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte.gz";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte.gz";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte.gz";
 
-    public static LabeledImages train(Path dir, int limit) throws IOException {
-        return IdxFiles.read(require(dir, "train-images-idx3-ubyte.gz"), require(dir, "train-labels-idx1-ubyte.gz"), limit);
+    public static LabeledImages train(Path dir) throws DataException {
+        return read(dir, TRAIN_IMAGES, TRAIN_LABELS);
     }
 
-    public static LabeledImages test(Path dir, int limit) throws IOException {
-        return IdxFiles.read(require(dir, "t10k-images-idx3-ubyte.gz"), require(dir, "t10k-labels-idx1-ubyte.gz"), limit);
+    /** The test split, or {@code null} when the directory has no test files. */
+    public static LabeledImages testIfPresent(Path dir) throws DataException {
+        return Files.isRegularFile(dir.resolve(TEST_IMAGES)) ? read(dir, TEST_IMAGES, TEST_LABELS) : null;
     }
 
-    private static Path require(Path dir, String name) throws IOException {
+    private static LabeledImages read(Path dir, String images, String labels) throws DataException {
+        Path imageFile = require(dir, images);
+        Path labelFile = require(dir, labels);
+        try {
+            return IdxFiles.read(imageFile, labelFile, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + imageFile + " with " + labelFile + ": " + e.getMessage());
+        }
+    }
+
+    private static Path require(Path dir, String name) throws DataException {
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file)) {
-            throw new IOException("Fashion-MNIST file " + file + " is missing. On Debian: sudo apt-get install dataset-fashion-mnist"
-                    + " (installs to " + DEBIAN_DIR + "); elsewhere, put the four *-ubyte.gz files of the official"
-                    + " Fashion-MNIST release in one directory and pass it with --data-dir.");
+            throw new DataException("IDX file " + file + " is missing. For Fashion-MNIST on Debian: sudo apt-get install"
+                    + " dataset-fashion-mnist (installs to " + DEBIAN_DIR + "); elsewhere, put the four *-ubyte.gz files of the"
+                    + " official release in one directory and pass it with --data-dir.");
         }
         return file;
     }

@@ -1,52 +1,46 @@
 package io.lrpipeline.trainer.model;
 
+import io.lrpipeline.events.Evaluation;
+import io.lrpipeline.trainer.Scores;
 import io.lrpipeline.trainer.TrainableModel;
-import io.lrpipeline.trainer.data.Batch;
+import io.lrpipeline.trainer.data.ImageData;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * A DL4J {@link ComputationGraph} behind {@link TrainableModel}. The optimizer is DL4J's {@link RmsProp}
- * (decay 0.9, ε = 1.0 as in the Inception-v4 recipe), which computes {@code lr·g/(sqrt(cache)+ε)} without
- * momentum: not TensorFlow's {@code sqrt(cache+ε)} form with momentum 0.9 that the paper used.
+ * A DL4J {@link ComputationGraph} and the worker's {@link ImageData} behind {@link TrainableModel}. Batches are
+ * prepared on a prefetch thread ({@link AsyncDataSetIterator}, {@code prefetch} batches ahead) while the model
+ * computes, so an epoch never sits in memory whole.
  */
 public final class Dl4jModel implements TrainableModel {
-    private static final double RMS_DECAY = 0.9;
-    private static final double EPSILON = 1.0;
-
     private final ComputationGraph graph;
-    private final int classes;
+    private final ImageData data;
+    private final int prefetch;
     private double learningRate;
 
-    private Dl4jModel(ComputationGraph graph, int classes, double learningRate) {
+    public Dl4jModel(ComputationGraph graph, ImageData data, int prefetch, double learningRate) {
         this.graph = graph;
-        this.classes = classes;
+        this.data = data;
+        this.prefetch = prefetch;
         this.learningRate = learningRate;
     }
 
-    /** A freshly initialised Inception-v4 of the given shape, its learning rate set from outside. */
-    public static Dl4jModel inceptionV4(int inputSize, int channels, int classes, double width, double learningRate, long seed) {
-        RmsProp rmsProp = RmsProp.builder().learningRate(learningRate).rmsDecay(RMS_DECAY).epsilon(EPSILON).build();
-        return build(inputSize, channels, classes, width, rmsProp, learningRate, seed);
-    }
-
-    /** As above, with the learning rate decided inside DL4J by {@code schedule} (the in-process baseline of the benchmarks). */
-    public static Dl4jModel inceptionV4(int inputSize, int channels, int classes, double width, ISchedule schedule, long seed) {
-        RmsProp rmsProp = RmsProp.builder().learningRateSchedule(schedule).rmsDecay(RMS_DECAY).epsilon(EPSILON).build();
-        return build(inputSize, channels, classes, width, rmsProp, schedule.valueAt(0, 0), seed);
-    }
-
-    private static Dl4jModel build(int inputSize, int channels, int classes, double width, RmsProp rmsProp, double learningRate, long seed) {
-        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(inputSize, channels, classes, width, rmsProp, seed));
+    /** A freshly initialised Inception-v4 shaped for {@code data}, trained by {@code updater}. */
+    public static Dl4jModel inceptionV4(ImageData data, double width, InceptionV4.Regularization regularization, IUpdater updater,
+            int prefetch, long seed) {
+        InceptionV4.Shape shape = new InceptionV4.Shape(data.inputSize(), data.channels(), data.classes(), width);
+        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(shape, regularization, updater, seed));
         graph.init();
-        return new Dl4jModel(graph, classes, learningRate);
+        return new Dl4jModel(graph, data, prefetch, updater.getLearningRate(0, 0));
     }
 
-    /** Keeps the updater's state: DL4J rebuilds the updater from its existing state array. */
+    /** Keeps the updater's state: DL4J sets the rate on each layer's updater and rebuilds it on the same state array. */
     @Override
     public void setLearningRate(double learningRate) {
         graph.setLearningRate(learningRate);
@@ -59,27 +53,46 @@ public final class Dl4jModel implements TrainableModel {
     }
 
     @Override
-    public double fit(Batch batch) {
-        graph.fit(new DataSet(features(batch), oneHot(batch)));
-        return graph.score();
-    }
-
-    @Override
-    public int countCorrect(Batch batch) {
-        INDArray predicted = graph.outputSingle(false, features(batch)).argMax(1);
-        int correct = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (predicted.getInt(i) == batch.labels()[i]) {
-                correct++;
+    public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
+        int stepsInEpoch = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
+        DataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), prefetch);
+        long waiting = 0;
+        long computing = 0;
+        double lossSum = 0;
+        int images = 0;
+        int step = 0;
+        try {
+            while (true) {
+                long asked = System.nanoTime();
+                if (!batches.hasNext()) {
+                    break;
+                }
+                DataSet batch = batches.next();
+                long got = System.nanoTime();
+                graph.fit(batch);
+                double loss = graph.score();
+                computing += System.nanoTime() - got;
+                waiting += got - asked;
+                int size = batch.numExamples();
+                lossSum += loss * size;
+                images += size;
+                steps.accept(new Step(graph.getIterationCount(), ++step, stepsInEpoch, loss, size));
             }
+        } finally {
+            shutdown(batches);
         }
-        return correct;
+        graph.incrementEpochCount();
+        return new EpochResult(step, images, images == 0 ? Double.NaN : lossSum / images, waiting / 1e9, computing / 1e9);
     }
 
-    /** Advances DL4J's epoch counter, as {@code fit(DataSetIterator)} would: epoch-based DL4J schedules read it. */
     @Override
-    public void epochEnded() {
-        graph.incrementEpochCount();
+    public Optional<Evaluation> validate() {
+        return data.validation().map(this::score);
+    }
+
+    @Override
+    public Optional<Evaluation> test() {
+        return data.test().map(this::score);
     }
 
     @Override
@@ -91,15 +104,28 @@ public final class Dl4jModel implements TrainableModel {
         return graph.numParams();
     }
 
-    private static INDArray features(Batch batch) {
-        return Nd4j.create(batch.features(), new long[] {batch.size(), batch.channels(), batch.height(), batch.width()}, 'c');
+    /** The model in inference mode (BatchNorm's moving averages, no dropout) on every image of {@code split}. */
+    private Evaluation score(DataSetIterator split) {
+        Scores scores = new Scores(data.classes());
+        DataSetIterator batches = new AsyncDataSetIterator(split, prefetch);
+        try {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                float[][] probabilities = graph.outputSingle(false, batch.getFeatures()).toFloatMatrix();
+                INDArray labels = batch.getLabels().argMax(1);
+                for (int i = 0; i < probabilities.length; i++) {
+                    scores.add(probabilities[i], labels.getInt(i));
+                }
+            }
+        } finally {
+            shutdown(batches);
+        }
+        return scores.evaluation();
     }
 
-    private INDArray oneHot(Batch batch) {
-        INDArray labels = Nd4j.zeros(batch.size(), classes);
-        for (int i = 0; i < batch.size(); i++) {
-            labels.putScalar(i, batch.labels()[i], 1.0);
+    private static void shutdown(DataSetIterator batches) {
+        if (batches instanceof AsyncDataSetIterator async) {
+            async.shutdown();
         }
-        return labels;
     }
 }

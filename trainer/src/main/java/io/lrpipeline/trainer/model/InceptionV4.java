@@ -24,38 +24,73 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * stem, 4 × Inception-A, Reduction-A, 7 × Inception-B, Reduction-B, 3 × Inception-C, global average pool,
  * dropout (keep 0.8), softmax. Every convolution is conv (no bias) → BatchNorm → ReLU in its own layer,
  * because DL4J's BatchNorm ignores its activation. {@code width} scales every filter count; the
- * valid-padding stem needs inputs of at least 75×75.
+ * valid-padding stem needs inputs of at least 75×75; no scaled convolution has fewer than {@link #MIN_FILTERS} filters.
  */
 public final class InceptionV4 {
     public static final int MIN_INPUT_SIZE = 75;
+    /**
+     * The fewest filters a scaled convolution gets, as TF-slim's {@code min_depth} does for Inception v1–v3: below
+     * this, narrow widths leave convolutions of one or two channels whose ReLU dies and whose BatchNorm then divides
+     * by √ε, and the network stops learning (measured: width 1/32 could not fit a single batch of Fashion-MNIST).
+     */
+    public static final int MIN_FILTERS = 8;
+
+    /** The network's shape: {@code inputSize}² images of {@code channels} channels, {@code classes} classes, every filter count × {@code width}. */
+    public record Shape(int inputSize, int channels, int classes, double width) {
+        public Shape {
+            if (inputSize < MIN_INPUT_SIZE) {
+                throw new IllegalArgumentException("Inception-v4's stem needs inputs of at least " + MIN_INPUT_SIZE + "×"
+                        + MIN_INPUT_SIZE + ", got " + inputSize);
+            }
+            if (!(width > 0 && width <= 1)) {
+                throw new IllegalArgumentException("width must be in (0, 1], got " + width);
+            }
+            if (channels < 1 || classes < 2) {
+                throw new IllegalArgumentException("needs >= 1 channel and >= 2 classes, got " + channels + " and " + classes);
+            }
+        }
+    }
+
+    /**
+     * L2 weight decay on every convolution and the softmax layer's weights (added to the gradient before the
+     * optimizer, as TF-slim's {@code l2_regularizer} does), and BatchNorm's moving-average decay and ε.
+     */
+    public record Regularization(double weightDecay, double batchNormDecay, double batchNormEpsilon) {
+        /** TF-slim's {@code inception_v4_arg_scope}: weight decay 4e-5, BatchNorm decay 0.9997, ε 0.001. */
+        public static final Regularization TF_SLIM = new Regularization(4e-5, 0.9997, 0.001);
+
+        public Regularization {
+            if (!(weightDecay >= 0) || !(batchNormDecay > 0 && batchNormDecay < 1) || !(batchNormEpsilon > 0)) {
+                throw new IllegalArgumentException("needs weight decay >= 0, 0 < BatchNorm decay < 1 and BatchNorm ε > 0, got "
+                        + weightDecay + ", " + batchNormDecay + ", " + batchNormEpsilon);
+            }
+        }
+    }
 
     private final GraphBuilder graph;
     private final double width;
+    private final Regularization regularization;
     private int layers;
 
-    private InceptionV4(GraphBuilder graph, double width) {
+    private InceptionV4(GraphBuilder graph, double width, Regularization regularization) {
         this.graph = graph;
         this.width = width;
+        this.regularization = regularization;
     }
 
-    /** The whole network for {@code inputSize}² images of {@code channels} channels and {@code classes} classes. */
-    public static ComputationGraphConfiguration configuration(
-            int inputSize, int channels, int classes, double width, IUpdater updater, long seed) {
-        if (inputSize < MIN_INPUT_SIZE) {
-            throw new IllegalArgumentException("Inception-v4's stem needs inputs of at least " + MIN_INPUT_SIZE + "×" + MIN_INPUT_SIZE + ", got " + inputSize);
-        }
-        if (!(width > 0 && width <= 1)) {
-            throw new IllegalArgumentException("width must be in (0, 1], got " + width);
-        }
+    /** The whole network of {@code shape}, trained by {@code updater}. */
+    public static ComputationGraphConfiguration configuration(Shape shape, Regularization regularization, IUpdater updater, long seed) {
         GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)
+                .l2(regularization.weightDecay())
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same)
                 .graphBuilder()
                 .addInputs("input")
-                .setInputTypes(InputType.convolutional(inputSize, inputSize, channels));
-        InceptionV4 net = new InceptionV4(graph, width);
+                .setInputTypes(InputType.convolutional(shape.inputSize(), shape.inputSize(), shape.channels()));
+        int classes = shape.classes();
+        InceptionV4 net = new InceptionV4(graph, shape.width(), regularization);
         String x = net.stem("input");
         for (int i = 0; i < 4; i++) {
             x = net.inceptionA(x);
@@ -149,7 +184,8 @@ public final class InceptionV4 {
                         .hasBias(false)
                         .activation(Activation.IDENTITY)
                         .build(), input)
-                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name)
+                .addLayer(name + "_bn", new BatchNormalization.Builder()
+                        .decay(regularization.batchNormDecay()).eps(regularization.batchNormEpsilon()).build(), name)
                 .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
         return name + "_relu";
     }
@@ -174,7 +210,8 @@ public final class InceptionV4 {
         return name;
     }
 
+    /** The paper's filter count × width, never below {@link #MIN_FILTERS}. */
     private int scaled(int filters) {
-        return Math.max(1, (int) Math.round(filters * width));
+        return Math.max(MIN_FILTERS, (int) Math.round(filters * width));
     }
 }

@@ -8,12 +8,11 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.RmsProp;
 
 class InceptionV4Test {
     @Test
     void fullWidthModelHasThePapersParameterCount() {
-        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(299, 3, 1000, 1.0, new RmsProp(0.045), 1));
+        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(new InceptionV4.Shape(299, 3, 1000, 1.0), InceptionV4.Regularization.TF_SLIM, new TfRmsProp(0.045), 1));
         graph.init();
 
         long runningStatistics = graph.paramTable().entrySet().stream()
@@ -38,7 +37,7 @@ class InceptionV4Test {
 
     @Test
     void smallestInputGivesOneProbabilityPerClass() {
-        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(75, 1, 10, 0.0625, new RmsProp(0.045), 1));
+        ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(new InceptionV4.Shape(75, 1, 10, 0.0625), InceptionV4.Regularization.TF_SLIM, new TfRmsProp(0.045), 1));
         graph.init();
 
         INDArray output = graph.outputSingle(Nd4j.rand(2, 1, 75, 75));
@@ -49,7 +48,7 @@ class InceptionV4Test {
 
     @Test
     void rejectsInputSmallerThanTheStemAccepts() {
-        assertThatThrownBy(() -> InceptionV4.configuration(74, 1, 10, 0.25, new RmsProp(0.045), 1))
+        assertThatThrownBy(() -> new InceptionV4.Shape(74, 1, 10, 0.25))
                 .hasMessageContaining("at least 75");
     }
 }

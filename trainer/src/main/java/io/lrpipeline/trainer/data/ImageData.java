@@ -1,0 +1,46 @@
+package io.lrpipeline.trainer.data;
+
+import java.util.Optional;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * One worker's view of an image classification data set: its share of the training split, epoch by epoch, and the
+ * validation and test splits. Every iterator streams: it reads and prepares a batch when asked for it, so memory
+ * holds a few batches whatever the size of an epoch. Images come scaled to [0, 1], NCHW, labels one-hot.
+ */
+public interface ImageData {
+    int classes();
+
+    int channels();
+
+    /** How this worker reads the data. */
+    DataSettings settings();
+
+    /** Training images in this worker's share. */
+    int shareSize();
+
+    default int inputSize() {
+        return settings().inputSize();
+    }
+
+    default int batchSize() {
+        return settings().batchSize();
+    }
+
+    /** Images in this worker's epoch {@code epoch}: its whole share, or {@code --samples-per-epoch} of it. */
+    default int imagesInEpoch(int epoch) {
+        return settings().samplesPerEpoch() == 0 ? shareSize() : settings().samplesPerEpoch();
+    }
+
+    /** This worker's training images of epoch {@code epoch}, in order, in batches. */
+    DataSetIterator trainEpoch(int epoch);
+
+    /** The validation split held out of the training data, whole; empty when none is held out. */
+    Optional<DataSetIterator> validation();
+
+    /** The test split, whole; empty when the data has none. */
+    Optional<DataSetIterator> test();
+
+    /** One line for the console: where the data comes from and how it is split. */
+    String describe();
+}
