@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * One worker's training speed on the trainer's streamed data path (Fashion-MNIST resized batch by batch, prefetched
  * on a thread of its own, TF-RMSProp): images/s for each width at each input size, the share of the time spent
- * waiting for data, the heap's peak and the off-heap memory ND4J holds. One warm-up epoch, then a measured one, per
+ * waiting for data, the heap's peak and the process's resident memory (heap, ND4J's off-heap arrays, natives) after
+ * the measured epoch. One warm-up epoch, then a measured one, per
  * configuration, in one JVM. Asserts nothing.
  */
 @Command(name = "training-benchmark", mixinStandardHelpOptions = true)
@@ -41,7 +42,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
         System.out.printf("batch %d, %d images measured after %d of warm-up, %d CPU cores, max heap %d MiB%n", batchSize, images, images,
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("%-6s %-6s %-12s %-10s %-10s %-14s %-14s %s%n", "width", "input", "parameters", "img/s", "data wait",
-                "peak heap MiB", "off-heap MiB", "s/epoch of 55,000");
+                "peak heap MiB", "RSS MiB", "s/epoch of 55,000");
         for (int inputSize : inputSizes) {
             for (double width : widths) {
                 measure(width, inputSize);
@@ -62,6 +63,6 @@ public final class TrainingBenchmark implements Callable<Integer> {
         double perSecond = result.imagesPerSecond();
         System.out.printf("%-6s %-6d %-12s %-10.2f %-10s %-14d %-14d %.0f%n", width, inputSize, "%,d".formatted(model.parameterCount()),
                 perSecond, "%.1f%%".formatted(100 * result.dataWaitSeconds() / (result.dataWaitSeconds() + result.computeSeconds())),
-                peakHeap >> 20, Pointer.totalBytes() >> 20, 55_000 / perSecond);
+                peakHeap >> 20, Pointer.physicalBytes() >> 20, 55_000 / perSecond);
     }
 }

@@ -125,11 +125,15 @@ public final class LocalPipeline implements Callable<Integer> {
     private Path brokerDir;
     private volatile boolean stopRequested;
 
+    /** The command line's pipeline: with {@code --workers 0} its services run until Ctrl-C. */
     public LocalPipeline() {
-        this(System.out, (bootstrapServers, runId) -> { });
+        this(System.out, null);
     }
 
-    /** A pipeline that prints to {@code console} and runs {@code beforeStopping} while its services are still up. */
+    /**
+     * A pipeline that prints to {@code console} and runs {@code beforeStopping} while its services are still up: after
+     * the trainers, or, with {@code --workers 0}, as soon as the services are up (the benchmarks' way in), then stops.
+     */
     public LocalPipeline(PrintStream console, ServicesUp beforeStopping) {
         this.console = console;
         this.beforeStopping = beforeStopping;
@@ -220,6 +224,10 @@ public final class LocalPipeline implements Callable<Integer> {
                 return 1;
             }
             console.println("scheduler: consuming training.metrics; page at " + site + "/");
+            if (workers == 0 && beforeStopping != null) {
+                beforeStopping.run(bootstrap, run);
+                return 0;
+            }
             if (workers == 0) {
                 console.println("lr-pipeline: services only (--workers 0): the broker, scheduler and log-sink run until Ctrl-C.");
                 return holdUntilStopped(scheduler, sink);
@@ -243,7 +251,9 @@ public final class LocalPipeline implements Callable<Integer> {
                     failed++;
                 }
             }
-            beforeStopping.run(bootstrap, run);
+            if (beforeStopping != null) {
+                beforeStopping.run(bootstrap, run);
+            }
             if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
                 console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
             }
