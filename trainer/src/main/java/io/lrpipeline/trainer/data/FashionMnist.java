@@ -28,7 +28,7 @@ public final class FashionMnist {
         Path imageFile = require(dir, images);
         Path labelFile = require(dir, labels);
         try {
-            return IdxFiles.read(imageFile, labelFile, Integer.MAX_VALUE);
+            return IdxFiles.read(imageFile, labelFile);
         } catch (IOException e) {
             throw new DataException("cannot read " + imageFile + " with " + labelFile + ": " + e.getMessage());
         }

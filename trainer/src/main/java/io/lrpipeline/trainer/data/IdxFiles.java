@@ -19,8 +19,8 @@ public final class IdxFiles {
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
-    /** The first {@code limit} images of {@code images} with their labels from {@code labels}. */
-    public static LabeledImages read(Path images, Path labels, int limit) throws IOException {
+    /** The images of {@code images} with their labels from {@code labels}. */
+    public static LabeledImages read(Path images, Path labels) throws IOException {
         try (DataInputStream imageIn = open(images); DataInputStream labelIn = open(labels)) {
             expectMagic(images, imageIn.readInt(), IMAGES_MAGIC);
             expectMagic(labels, labelIn.readInt(), LABELS_MAGIC);
@@ -30,10 +30,9 @@ public final class IdxFiles {
             }
             int rows = imageIn.readInt();
             int columns = imageIn.readInt();
-            int n = Math.min(count, limit);
-            byte[][] pixels = new byte[n][rows * columns];
-            int[] classes = new int[n];
-            for (int i = 0; i < n; i++) {
+            byte[][] pixels = new byte[count][rows * columns];
+            int[] classes = new int[count];
+            for (int i = 0; i < count; i++) {
                 imageIn.readFully(pixels[i]);
                 classes[i] = labelIn.readUnsignedByte();
             }

@@ -55,7 +55,7 @@ public final class Dl4jModel implements TrainableModel {
     @Override
     public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
         int stepsInEpoch = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
-        DataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), prefetch);
+        AsyncDataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), prefetch);
         long waiting = 0;
         long computing = 0;
         double lossSum = 0;
@@ -79,7 +79,7 @@ public final class Dl4jModel implements TrainableModel {
                 steps.accept(new Step(graph.getIterationCount(), ++step, stepsInEpoch, loss, size));
             }
         } finally {
-            shutdown(batches);
+            batches.shutdown();
         }
         graph.incrementEpochCount();
         return new EpochResult(step, images, images == 0 ? Double.NaN : lossSum / images, waiting / 1e9, computing / 1e9);
@@ -107,7 +107,7 @@ public final class Dl4jModel implements TrainableModel {
     /** The model in inference mode (BatchNorm's moving averages, no dropout) on every image of {@code split}. */
     private Evaluation score(DataSetIterator split) {
         Scores scores = new Scores(data.classes());
-        DataSetIterator batches = new AsyncDataSetIterator(split, prefetch);
+        AsyncDataSetIterator batches = new AsyncDataSetIterator(split, prefetch);
         try {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
@@ -118,14 +118,8 @@ public final class Dl4jModel implements TrainableModel {
                 }
             }
         } finally {
-            shutdown(batches);
+            batches.shutdown();
         }
         return scores.evaluation();
-    }
-
-    private static void shutdown(DataSetIterator batches) {
-        if (batches instanceof AsyncDataSetIterator async) {
-            async.shutdown();
-        }
     }
 }
