@@ -3,6 +3,7 @@ package io.lrpipeline.benchmarks;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.localrun.LocalPipeline;
 import io.lrpipeline.trainer.LearningRateBoard;
 import io.lrpipeline.trainer.LearningRateFeed;
@@ -25,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.schedule.ScheduleType;
-import org.nd4j.linalg.schedule.StepSchedule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,16 +33,18 @@ import picocli.CommandLine.Option;
 /**
  * The pipeline's overhead: the same Inception-v4 training on the trainer's streamed data path, epoch for epoch,
  * once with the learning rate coming from the scheduler over Kafka (the trainer's own TrainingRun, metrics published)
- * and once with DL4J's in-process {@code StepSchedule(EPOCH, 0.045, 0.94, 2)} inside the same TF-RMSProp and no
- * Kafka at all. Both score the same validation images after each epoch and as many test images at the end. Rounds alternate the two in one JVM; prints
- * seconds per epoch and their ratio. Asserts nothing.
+ * and once with the same {@code inception-v4} schedule computed in-process and set on the model at each epoch
+ * boundary, no Kafka at all. Both score the same validation images after each epoch and as many test images at the
+ * end. Two identical models take turns: each round trains one via Kafka and the other in-process, the models swap
+ * paths every round and the order swaps every two rounds, so that neither a model nor a position in the round favours
+ * a path. Prints seconds per epoch and their ratio. Asserts nothing.
  */
 @Command(name = "overhead-benchmark", mixinStandardHelpOptions = true)
 public final class OverheadBenchmark implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "0.0625") double width;
     @Option(names = "--input-size", defaultValue = "75") int inputSize;
     @Option(names = "--batch-size", defaultValue = "32") int batchSize;
-    @Option(names = "--samples-per-epoch", defaultValue = "256") int samplesPerEpoch;
+    @Option(names = "--samples-per-epoch", defaultValue = "384") int samplesPerEpoch;
     @Option(names = "--validation-samples", defaultValue = "64") int validationSamples;
     @Option(names = "--epochs", defaultValue = "3") int epochs;
     @Option(names = "--rounds", defaultValue = "4") int rounds;
@@ -63,21 +64,22 @@ public final class OverheadBenchmark implements Callable<Integer> {
         ImageData data = IdxImageData.open(dataDir,
                 new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, samplesPerEpoch, validationSamples, validationSamples, 42, 42));
         Regularization regularization = new Regularization(4e-5, 0.9, 0.001);
-        Dl4jModel viaKafka = Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), 2, 42);
-        Dl4jModel inProcess = Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(Double.NaN,
-                new StepSchedule(ScheduleType.EPOCH, 0.045, 0.94, 2), TfRmsProp.DEFAULT_DECAY, TfRmsProp.DEFAULT_MOMENTUM,
-                TfRmsProp.DEFAULT_EPSILON), 2, 42);
+        Dl4jModel[] models = {
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42),
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42)};
         System.out.printf("%nInception-v4 width %s at %d×%d, batch %d, %d images + %d validated per epoch, %d epochs per round%n",
                 width, inputSize, inputSize, batchSize, samplesPerEpoch, validationSamples, epochs);
-        trainInProcess(viaKafka, 1); // warm-up of both models: JIT, ND4J workspaces
-        trainInProcess(inProcess, 1);
+        for (Dl4jModel model : models) {
+            trainInProcess(model, 1); // warm-up of both models: JIT, ND4J workspaces
+        }
         double kafkaTotal = 0;
         double localTotal = 0;
         for (int round = 0; round < rounds; round++) {
-            // Alternate which goes first, so that neither always runs on a warmer or cooler machine.
+            Dl4jModel viaKafka = models[round % 2];
+            Dl4jModel inProcess = models[(round + 1) % 2];
             double kafka;
             double local;
-            if (round % 2 == 0) {
+            if (round / 2 % 2 == 0) {
                 kafka = trainViaKafka(viaKafka, bootstrap, runId + "-round-" + round);
                 local = trainInProcess(inProcess, epochs);
             } else {
@@ -86,7 +88,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
             }
             kafkaTotal += kafka;
             localTotal += local;
-            System.out.printf("round %d: via Kafka %.2f s/epoch, in-process DL4J schedule %.2f s/epoch, ratio %.3f%n",
+            System.out.printf("round %d: via Kafka %.2f s/epoch, in-process schedule %.2f s/epoch, ratio %.3f%n",
                     round + 1, kafka / epochs, local / epochs, kafka / local);
         }
         System.out.printf("overall: via Kafka %.2f s/epoch, in-process %.2f s/epoch, ratio %.3f%n",
@@ -114,10 +116,15 @@ public final class OverheadBenchmark implements Callable<Integer> {
         return Duration.between(joinedAndFinished.get(0), joinedAndFinished.get(1)).toNanos() / 1e9;
     }
 
-    /** Seconds for {@code epochs} epochs of the same steps with DL4J deciding the rate. */
+    /** Seconds for {@code epochs} epochs of the same steps, the rate of each computed here and set at its start. */
     private static double trainInProcess(Dl4jModel model, int epochs) {
+        ScheduleSpec schedule = Presets.named(Presets.INCEPTION_V4);
         long start = System.nanoTime();
         for (int epoch = 0; epoch < epochs; epoch++) {
+            double rate = schedule.rate(epoch, 1, List.of());
+            if (rate != model.learningRate()) {
+                model.setLearningRate(rate);
+            }
             model.trainEpoch(epoch, step -> { });
             model.validate();
         }

@@ -53,7 +53,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     private void measure(double width, int inputSize) throws Exception {
         ImageData data = IdxImageData.open(dataDir, new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, images, 0, 0, 42, 42));
-        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), 2, 42);
+        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42);
         model.trainEpoch(0, step -> { });
         System.gc();
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();

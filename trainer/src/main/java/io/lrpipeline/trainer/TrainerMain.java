@@ -102,6 +102,11 @@ public final class TrainerMain implements Callable<Integer> {
             description = "BatchNorm's ε (env BATCH_NORM_EPSILON; default TF-slim's 0.001).")
     double batchNormEpsilon;
 
+    @Option(names = "--precise-bn-batches", defaultValue = "${env:PRECISE_BN_BATCHES:-16}",
+            description = "After each epoch, recompute BatchNorm's statistics under the final weights from this many training batches "
+                    + "(\"precise BatchNorm\"; 0 keeps the moving averages) before validation and test (env PRECISE_BN_BATCHES).")
+    int preciseBatchNormBatches;
+
     @Option(names = "--prefetch", defaultValue = "${env:PREFETCH_BATCHES:-2}",
             description = "Batches prepared ahead on a thread of their own while the model computes (env PREFETCH_BATCHES).")
     int prefetch;
@@ -148,7 +153,7 @@ public final class TrainerMain implements Callable<Integer> {
         }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);
         Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
-                Optimizer.named(optimizer).updater(fallback.schedule().at(0)), prefetch, seed);
+                Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches), seed);
         System.out.printf("%s | Inception-v4 width %s, %d×%d×%d input, %d classes, %,d parameters, %s; %d epochs of %,d images%n",
                 id, width, inputSize, inputSize, data.channels(), data.classes(), model.parameterCount(), optimizer, epochs,
                 data.imagesInEpoch(0));
@@ -167,8 +172,9 @@ public final class TrainerMain implements Callable<Integer> {
     }
 
     private Optional<String> optionProblem() {
-        if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1) {
-            return Optional.of("--epochs, --batch-size and --prefetch must be >= 1, sample counts >= 0");
+        if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1
+                || preciseBatchNormBatches < 0) {
+            return Optional.of("--epochs, --batch-size and --prefetch must be >= 1, sample and batch counts >= 0");
         }
         if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)) {
             return Optional.of("--validation-fraction and --test-fraction must be in [0, 1)");
@@ -203,6 +209,7 @@ public final class TrainerMain implements Callable<Integer> {
         parameters.put("weight_decay", weightDecay);
         parameters.put("batch_norm_decay", batchNormDecay);
         parameters.put("batch_norm_epsilon", batchNormEpsilon);
+        parameters.put("precise_bn_batches", preciseBatchNormBatches);
         parameters.put("model", "Inception-v4");
         parameters.put("model_width", width);
         parameters.put("input_size", inputSize);

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * says in one sentence what is wrong with a spec; {@link #rate} is the pure function it stands for.
  *
  * <pre>
- * step-decay         initial, factor, every, offset   initial · factor^floor((epoch + offset) / every)
+ * step-decay         initial, factor, every, offset, warmupEpochs
+ *                                                     initial · factor^floor((epoch + offset) / every), after a linear warmup
  * exponential        initial, gamma                   initial · gamma^epoch
  * piecewise          "0": rate, "30": rate, …         the rate of the last listed epoch ≤ epoch
  * cosine             peak, warmupEpochs, totalEpochs, min
@@ -30,7 +31,7 @@ public record ScheduleSpec(String kind, Map<String, Double> params, String monit
     public static final String REDUCE_ON_PLATEAU = "reduce-on-plateau";
 
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            STEP_DECAY, Set.of("initial", "factor", "every", "offset"),
+            STEP_DECAY, Set.of("initial", "factor", "every", "offset", "warmupEpochs"),
             EXPONENTIAL, Set.of("initial", "gamma"),
             COSINE, Set.of("peak", "warmupEpochs", "totalEpochs", "min"),
             CONSTANT, Set.of("rate"),
@@ -82,7 +83,8 @@ public record ScheduleSpec(String kind, Map<String, Double> params, String monit
         }
         requireKnownParameters();
         return switch (kind) {
-            case STEP_DECAY -> new StepDecay(require("initial"), require("factor"), whole("every"), wholeOr("offset", 0));
+            case STEP_DECAY -> new StepDecay(require("initial"), require("factor"), whole("every"), wholeOr("offset", 0),
+                    wholeOr("warmupEpochs", 0));
             case EXPONENTIAL -> new Exponential(require("initial"), require("gamma"));
             case COSINE -> new CosineWithWarmup(require("peak"), wholeOr("warmupEpochs", 0), whole("totalEpochs"), optional("min", 0));
             case CONSTANT -> new Constant(require("rate"));

@@ -32,7 +32,7 @@ class ScheduleSpecTest {
     @Test
     void rejectsUnknownPresetNamingTheKnownOnes() {
         assertThatThrownBy(() -> Presets.named("resnet"))
-                .hasMessageContaining("inception-v4, keras-step-decay");
+                .hasMessageContaining("inception-v4, inception-v4-warmup, keras-step-decay");
     }
 
     @Test
@@ -58,6 +58,6 @@ class ScheduleSpecTest {
         for (String name : Presets.names()) {
             Presets.named(name).validate();
         }
-        assertThat(Presets.names()).hasSize(5);
+        assertThat(Presets.names()).hasSize(6);
     }
 }

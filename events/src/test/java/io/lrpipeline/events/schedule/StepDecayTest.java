@@ -57,6 +57,22 @@ class StepDecayTest {
         "3, 2, 1, 0.5",
     })
     void dropsByFactorEveryPeriod(int every, int offset, int epoch, double expected) {
-        assertThat(new StepDecay(1.0, 0.5, every, offset).at(epoch)).isEqualTo(expected);
+        assertThat(new StepDecay(1.0, 0.5, every, offset, 0).at(epoch)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "epoch {0} -> {1}")
+    @CsvSource({
+        "0, 0.01125",
+        "1, 0.0225",
+        "2, 0.03375",
+        "3, 0.0423",
+        "4, 0.039762",
+        "5, 0.039762",
+        "6, 0.03737628",
+    })
+    void warmupPresetRampsForThreeEpochsThenFollowsThePapersDrops(int epoch, double expected) {
+        Schedule warmedUp = Presets.named(Presets.INCEPTION_V4_WARMUP).schedule();
+
+        assertThat(warmedUp.at(epoch)).isCloseTo(expected, within(EXACT));
     }
 }

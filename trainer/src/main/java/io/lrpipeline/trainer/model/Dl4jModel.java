@@ -16,28 +16,39 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * A DL4J {@link ComputationGraph} and the worker's {@link ImageData} behind {@link TrainableModel}. Batches are
  * prepared on a prefetch thread ({@link AsyncDataSetIterator}, {@code prefetch} batches ahead) while the model
- * computes, so an epoch never sits in memory whole.
+ * computes, so an epoch never sits in memory whole. With {@code preciseBatchNormBatches} > 0 each epoch ends by
+ * recomputing BatchNorm's statistics from that many training batches under the final weights ({@link PreciseBatchNorm}).
  */
 public final class Dl4jModel implements TrainableModel {
     private final ComputationGraph graph;
     private final ImageData data;
-    private final int prefetch;
+    private final Loop loop;
     private double learningRate;
 
-    public Dl4jModel(ComputationGraph graph, ImageData data, int prefetch, double learningRate) {
+    /** How the training loop runs: batches prefetched, and training batches for {@link PreciseBatchNorm} (0: none). */
+    public record Loop(int prefetch, int preciseBatchNormBatches) {
+        public Loop {
+            if (prefetch < 1 || preciseBatchNormBatches < 0) {
+                throw new IllegalArgumentException("needs prefetch >= 1 and precise BatchNorm batches >= 0, got " + prefetch + " and "
+                        + preciseBatchNormBatches);
+            }
+        }
+    }
+
+    public Dl4jModel(ComputationGraph graph, ImageData data, Loop loop, double learningRate) {
         this.graph = graph;
         this.data = data;
-        this.prefetch = prefetch;
+        this.loop = loop;
         this.learningRate = learningRate;
     }
 
     /** A freshly initialised Inception-v4 shaped for {@code data}, trained by {@code updater}. */
     public static Dl4jModel inceptionV4(ImageData data, double width, InceptionV4.Regularization regularization, IUpdater updater,
-            int prefetch, long seed) {
+            Loop loop, long seed) {
         InceptionV4.Shape shape = new InceptionV4.Shape(data.inputSize(), data.channels(), data.classes(), width);
         ComputationGraph graph = new ComputationGraph(InceptionV4.configuration(shape, regularization, updater, seed));
         graph.init();
-        return new Dl4jModel(graph, data, prefetch, updater.getLearningRate(0, 0));
+        return new Dl4jModel(graph, data, loop, updater.getLearningRate(0, 0));
     }
 
     /** Keeps the updater's state: DL4J sets the rate on each layer's updater and rebuilds it on the same state array. */
@@ -55,7 +66,7 @@ public final class Dl4jModel implements TrainableModel {
     @Override
     public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
         int stepsInEpoch = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
-        AsyncDataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), prefetch);
+        AsyncDataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), loop.prefetch());
         long waiting = 0;
         long computing = 0;
         double lossSum = 0;
@@ -80,6 +91,9 @@ public final class Dl4jModel implements TrainableModel {
             }
         } finally {
             batches.shutdown();
+        }
+        if (loop.preciseBatchNormBatches() > 0) {
+            PreciseBatchNorm.recompute(graph, data.trainEpoch(epoch), loop.preciseBatchNormBatches());
         }
         graph.incrementEpochCount();
         return new EpochResult(step, images, images == 0 ? Double.NaN : lossSum / images, waiting / 1e9, computing / 1e9);
@@ -107,7 +121,7 @@ public final class Dl4jModel implements TrainableModel {
     /** The model in inference mode (BatchNorm's moving averages, no dropout) on every image of {@code split}. */
     private Evaluation score(DataSetIterator split) {
         Scores scores = new Scores(data.classes());
-        AsyncDataSetIterator batches = new AsyncDataSetIterator(split, prefetch);
+        AsyncDataSetIterator batches = new AsyncDataSetIterator(split, loop.prefetch());
         try {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
