@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|sink|training [options]; --help for the options.
+# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|sink|training|data-parallel [options]; --help for the options.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -10,7 +10,8 @@ case ${1:-} in
   commands) main=io.lrpipeline.benchmarks.CommandBenchmark ;;
   sink) main=io.lrpipeline.benchmarks.SinkBenchmark ;;
   training) main=io.lrpipeline.benchmarks.TrainingBenchmark ;;
-  *) echo "usage: $0 latency|overhead|commands|sink|training [options]" >&2; exit 2 ;;
+  data-parallel) main=io.lrpipeline.benchmarks.DataParallelBenchmark ;;
+  *) echo "usage: $0 latency|overhead|commands|sink|training|data-parallel [options]" >&2; exit 2 ;;
 esac
 shift
 mvn -B -q -DskipTests package

@@ -8,6 +8,7 @@ import io.lrpipeline.localrun.LocalPipeline;
 import io.lrpipeline.trainer.LearningRateBoard;
 import io.lrpipeline.trainer.LearningRateFeed;
 import io.lrpipeline.trainer.MetricsPublisher;
+import io.lrpipeline.trainer.TrainableModel.EpochListener;
 import io.lrpipeline.trainer.TrainingRun;
 import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.IdxImageData;
@@ -65,8 +66,8 @@ public final class OverheadBenchmark implements Callable<Integer> {
                 new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, samplesPerEpoch, validationSamples, validationSamples, 42, 42));
         Regularization regularization = new Regularization(4e-5, 0.9, 0.001);
         Dl4jModel[] models = {
-                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42),
-                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42)};
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42),
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42)};
         System.out.printf("%nInception-v4 width %s at %d×%d, batch %d, %d images + %d validated per epoch, %d epochs per round%n",
                 width, inputSize, inputSize, batchSize, samplesPerEpoch, validationSamples, epochs);
         for (Dl4jModel model : models) {
@@ -125,7 +126,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
             if (rate != model.learningRate()) {
                 model.setLearningRate(rate);
             }
-            model.trainEpoch(epoch, step -> { });
+            model.trainEpoch(epoch, EpochListener.SILENT);
             model.validate();
         }
         model.test();

@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.trainer.TrainableModel.EpochListener;
 import io.lrpipeline.trainer.TrainableModel.EpochResult;
 import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.IdxImageData;
@@ -53,12 +54,12 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     private void measure(double width, int inputSize) throws Exception {
         ImageData data = IdxImageData.open(dataDir, new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, images, 0, 0, 42, 42));
-        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), 42);
-        model.trainEpoch(0, step -> { });
+        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42);
+        model.trainEpoch(0, EpochListener.SILENT);
         System.gc();
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        EpochResult result = model.trainEpoch(1, step -> { });
+        EpochResult result = model.trainEpoch(1, EpochListener.SILENT);
         long peakHeap = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         double perSecond = result.imagesPerSecond();
         System.out.printf("%-6s %-6d %-12s %-10.2f %-10s %-14d %-14d %.0f%n", width, inputSize, "%,d".formatted(model.parameterCount()),

@@ -43,11 +43,12 @@ public final class LocalPipeline implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--workers", defaultValue = "${env:WORKERS:-2}",
-            description = "Trainer workers; 0 runs only the broker, scheduler and log-sink, until Ctrl-C (env WORKERS; default ${DEFAULT-VALUE}).")
+            description = "Workers training one model: replicas in one trainer process (DL4J's ParallelWrapper, parameters averaged after every step); "
+                    + "0 runs only the broker, scheduler and log-sink, until Ctrl-C (env WORKERS; default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-448}",
-            description = "Images per epoch per worker: a short demo epoch, not a pass over the data; 0: full passes over each worker's share (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-896}",
+            description = "Images per epoch, dealt out among the workers batch by batch: a short demo epoch, not a pass over the data; 0: full passes over the training split (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
     int samplesPerEpoch;
 
     @Option(names = "--batch-size", defaultValue = "${env:BATCH_SIZE:-32}", description = "Mini-batch size (env BATCH_SIZE; default ${DEFAULT-VALUE}).")
@@ -190,10 +191,14 @@ public final class LocalPipeline implements Callable<Integer> {
         int http = httpPort == 0 ? LocalKafkaBroker.freePort() : httpPort;
         String bootstrap = "127.0.0.1:" + kafka;
         String site = "http://127.0.0.1:" + http;
-        console.printf("lr-pipeline: run %s, %d workers × %d epochs × %s, Inception-v4 width %s at %d×%d, %s, schedule %s%n",
-                run, workers, epochs, samplesPerEpoch == 0 ? "a full pass over each worker's share"
-                        : "%,d images (a short demo epoch, not a pass over the data: --samples-per-epoch 0 for full passes)".formatted(samplesPerEpoch),
-                width, inputSize, inputSize, optimizer, schedule);
+        if (workers == 0) {
+            console.printf("lr-pipeline: run %s, 0 workers: the broker, scheduler and log-sink only, schedule %s%n", run, schedule);
+        } else {
+            console.printf("lr-pipeline: run %s, %d workers training one model (global batch %d) × %d epochs × %s, Inception-v4 width %s at %d×%d, %s, schedule %s%n",
+                    run, workers, workers * batchSize, epochs, samplesPerEpoch == 0 ? "a full pass over the training split"
+                            : "%,d images (a short demo epoch, not a pass over the data: --samples-per-epoch 0 for full passes)".formatted(samplesPerEpoch),
+                    width, inputSize, inputSize, optimizer, schedule);
+        }
         console.println("  page:        " + site + "/");
         console.println("  Swagger UI:  " + site + "/q/swagger-ui");
         console.println("  REST API:    " + site + "/api/runs/" + run + "/commands");
@@ -239,21 +244,14 @@ public final class LocalPipeline implements Callable<Integer> {
 
             RunSummary summary = new RunSummary(bootstrap, run, console);
             summary.start();
-            List<ServiceProcess> trainers = new ArrayList<>();
-            for (int worker = 0; worker < workers; worker++) {
-                trainers.add(startService("worker-" + worker, layout.trainer(trainerArguments(run, worker, bootstrap)),
-                        Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", ompThreadsPerTrainer())));
+            ServiceProcess trainer = startService("trainer", layout.trainer(trainerArguments(run, bootstrap)),
+                    Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", ompThreadsPerTrainer()));
+            boolean failed = trainer.waitFor() != 0;
+            if (stopRequested) {
+                return 130;
             }
-            int failed = 0;
-            for (ServiceProcess trainer : trainers) {
-                int exit = trainer.waitFor();
-                if (stopRequested) {
-                    return 130;
-                }
-                if (exit != 0) {
-                    console.println("lr-pipeline: " + trainer.name() + " failed");
-                    failed++;
-                }
+            if (failed) {
+                console.println("lr-pipeline: the trainer failed");
             }
             if (beforeStopping != null) {
                 beforeStopping.run(bootstrap, run);
@@ -270,11 +268,11 @@ public final class LocalPipeline implements Callable<Integer> {
                 // The summary goes on showing the outcome of each command sent meanwhile.
                 console.println("lr-pipeline: --keep-running: the broker, scheduler (" + site + "/) and log-sink stay up until Ctrl-C.");
                 int held = holdUntilStopped(scheduler, sink);
-                return failed == 0 ? held : 1;
+                return failed ? 1 : held;
             }
             summary.shutdown();
             sink.stop(Duration.ofSeconds(20));
-            return failed == 0 ? 0 : 1;
+            return failed ? 1 : 0;
         }
     }
 
@@ -294,9 +292,9 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     /**
-     * The machine's cores shared out among the trainers, unless OMP_NUM_THREADS is set: each trainer's OpenMP pool
-     * would otherwise take every core (measured here with two trainers on two cores: 13.5 images/s each with two
-     * threads apiece, 16.8 with one).
+     * The machine's cores shared out among the workers (each replica thread calls OpenMP with its own pool), unless
+     * OMP_NUM_THREADS is set: each pool would otherwise take every core (measured here with two trainers on two cores:
+     * 13.5 images/s each with two threads apiece, 16.8 with one).
      */
     private String ompThreadsPerTrainer() {
         String configured = System.getenv("OMP_NUM_THREADS");
@@ -304,12 +302,15 @@ public final class LocalPipeline implements Callable<Integer> {
                 : String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers)));
     }
 
-    private List<String> trainerArguments(String run, int worker, String bootstrap) {
+    /** One trainer process whose replicas are the run's workers, named worker-0, worker-1, … */
+    private List<String> trainerArguments(String run, String bootstrap) {
         return List.of(
                 "--bootstrap-servers", bootstrap,
                 "--run-id", run,
-                "--worker-index", String.valueOf(worker),
-                "--workers", String.valueOf(workers),
+                "--worker-index", "0",
+                "--workers", "1",
+                "--workers-per-process", String.valueOf(workers),
+                "--worker-id", workers == 1 ? "worker-0" : "worker",
                 "--epochs", String.valueOf(epochs),
                 "--samples-per-epoch", String.valueOf(samplesPerEpoch),
                 "--batch-size", String.valueOf(batchSize),

@@ -81,7 +81,7 @@ class LocalRunCliTest {
             run.awaitLine("--keep-running: the broker, scheduler");
 
             assertThat(run.lines().get(1)).isEqualTo("  page:        http://127.0.0.1:" + httpPort + "/");
-            assertThat(run.lines()).anyMatch(line -> line.startsWith("[worker-0] worker-0 | epoch 1/1 done"))
+            assertThat(run.lines()).anyMatch(line -> line.startsWith("[trainer] worker-0 | epoch 1/1 done"))
                     .anyMatch(line -> line.equals("  tensorboard --logdir " + work.resolve("runs")));
             HttpResponse<String> state = get("http://127.0.0.1:" + httpPort + "/api/runs/" + RUN);
             assertThat(state.statusCode()).isEqualTo(200);

@@ -40,8 +40,14 @@ public final class TrainerMain implements Callable<Integer> {
             description = "This worker's shard, 0 … workers-1 (env WORKER_INDEX); unset: the whole set in an order of its own.")
     int workerIndex;
 
-    @Option(names = "--workers", defaultValue = "${env:WORKERS:-1}", description = "Workers in the run (env WORKERS).")
+    @Option(names = "--workers", defaultValue = "${env:WORKERS:-1}",
+            description = "Trainer processes in the run, each with its shard of the data (env WORKERS).")
     int workers;
+
+    @Option(names = "--workers-per-process", defaultValue = "${env:WORKERS_PER_PROCESS:-1}",
+            description = "Replicas of the model in this process (DL4J's ParallelWrapper: threads, parameters averaged after every step), "
+                    + "each a worker of the run named <worker-id>-<k>; the run has workers × this many workers (env WORKERS_PER_PROCESS).")
+    int workersPerProcess;
 
     @Option(names = "--worker-id", defaultValue = "${env:WORKER_ID}", description = "Name in metrics and logs (env WORKER_ID); default worker-<index> or the host name.")
     String workerId;
@@ -151,9 +157,21 @@ public final class TrainerMain implements Callable<Integer> {
             System.err.println("trainer: " + e.getMessage());
             return 2;
         }
+        int batches = (data.imagesInEpoch(0) + batchSize - 1) / batchSize;
+        if (batches < workersPerProcess) {
+            System.err.printf("trainer: an epoch of %,d images is %d batches of %d: fewer than the %d replicas (--workers-per-process), "
+                    + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batchSize, workersPerProcess);
+            return 2;
+        }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);
         Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
-                Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches), seed);
+                Optimizer.named(optimizer).updater(fallback.schedule().at(0)),
+                new Dl4jModel.Loop(prefetch, preciseBatchNormBatches, workersPerProcess), seed);
+        if (workersPerProcess > 1) {
+            System.out.printf("%s | one model, %d replicas in this process (ParallelWrapper, parameters averaged after every step): "
+                    + "workers %s; %d steps of %d × %d images per epoch%n", id, workersPerProcess,
+                    String.join(", ", TrainingRun.replicaIds(id, workersPerProcess)), model.stepsInEpoch(0), workersPerProcess, batchSize);
+        }
         System.out.printf("%s | Inception-v4 width %s, %d×%d×%d input, %d classes, %,d parameters, %s; %d epochs of %,d images%n",
                 id, width, inputSize, inputSize, data.channels(), data.classes(), model.parameterCount(), optimizer, epochs,
                 data.imagesInEpoch(0));
@@ -162,7 +180,7 @@ public final class TrainerMain implements Callable<Integer> {
         LearningRateFeed feed = new LearningRateFeed(bootstrapServers, runId, board);
         feed.start();
         try (MetricsPublisher metrics = new MetricsPublisher(bootstrapServers)) {
-            Settings settings = new Settings(runId, id, Math.max(1, workers), epochs, Duration.ofSeconds(rateWaitSeconds),
+            Settings settings = new Settings(runId, id, runWorkers(), epochs, Duration.ofSeconds(rateWaitSeconds),
                     hyperParameters(data), Duration.ofMillis((long) (progressSeconds * 1000)));
             new TrainingRun(settings, model, board, metrics, System.out, Clock.systemUTC()).run();
         } finally {
@@ -173,8 +191,8 @@ public final class TrainerMain implements Callable<Integer> {
 
     private Optional<String> optionProblem() {
         if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1
-                || preciseBatchNormBatches < 0) {
-            return Optional.of("--epochs, --batch-size and --prefetch must be >= 1, sample and batch counts >= 0");
+                || preciseBatchNormBatches < 0 || workersPerProcess < 1) {
+            return Optional.of("--epochs, --batch-size, --prefetch and --workers-per-process must be >= 1, sample and batch counts >= 0");
         }
         if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)) {
             return Optional.of("--validation-fraction and --test-fraction must be in [0, 1)");
@@ -202,6 +220,11 @@ public final class TrainerMain implements Callable<Integer> {
         };
     }
 
+    /** Every replica of every trainer process of the run: what the scheduler's scaling by worker count counts. */
+    private int runWorkers() {
+        return Math.max(1, workers) * workersPerProcess;
+    }
+
     /** What this worker announces when it joins; the log-sink shows it on TensorBoard's HParams dashboard. */
     private Map<String, Object> hyperParameters(ImageData data) {
         Map<String, Object> parameters = new TreeMap<>();
@@ -219,7 +242,9 @@ public final class TrainerMain implements Callable<Integer> {
         parameters.put("samples_per_epoch", data.imagesInEpoch(0));
         parameters.put("data_format", dataFormat);
         parameters.put("validation_fraction", validationFraction);
-        parameters.put("workers", Math.max(1, workers));
+        parameters.put("workers", runWorkers());
+        parameters.put("workers_per_process", workersPerProcess);
+        parameters.put("global_batch_size", batchSize * runWorkers());
         parameters.put("epochs", epochs);
         parameters.put("fallback_schedule", fallbackSchedule);
         parameters.put("seed", seed);

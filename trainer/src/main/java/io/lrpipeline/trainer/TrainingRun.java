@@ -8,24 +8,30 @@ import io.lrpipeline.events.TrainingMetric.IterationCompleted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.trainer.TrainableModel.EpochListener;
 import io.lrpipeline.trainer.TrainableModel.EpochResult;
 import io.lrpipeline.trainer.TrainableModel.Step;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
- * One worker's training, epoch by epoch, on the calling thread: before each epoch it takes the rate for that epoch
- * from the {@link LearningRateBoard} (bounded wait) and applies it, trains the epoch, scores the validation split,
- * and reports the epoch start, every step and the epoch end; after the last epoch it scores the test split once.
- * No deep-learning types: the model is a {@link TrainableModel}.
+ * One trainer's training, epoch by epoch, on the calling thread: before each epoch it takes the rate for that epoch
+ * from the {@link LearningRateBoard} (bounded wait) and applies it to the model, trains the epoch, scores the
+ * validation split, and reports the epoch start, every step and the epoch end; after the last epoch it scores the
+ * test split once. Each replica of the model is a worker of the run ({@link #replicaIds}): it reports its own
+ * start (with the rate its optimizer held), steps and end; the one model's validation and test scores go with the
+ * first replica. No deep-learning types: the model is a {@link TrainableModel}.
  */
 public final class TrainingRun {
     /**
-     * Who this worker is, how long it trains, the hyper-parameters it announces when it joins, and how often at most a
-     * progress line is printed (the first and last step of an epoch always are).
+     * Who this trainer is, how many workers the run has in all (replicas of every trainer), how long it trains, the
+     * hyper-parameters it announces when it joins, and how often at most a progress line is printed per replica (the
+     * first and last step of an epoch always are).
      */
     public record Settings(String runId, String workerId, int workers, int epochs, Duration rateWait,
             Map<String, Object> hyperParameters, Duration progressEvery) {}
@@ -36,6 +42,7 @@ public final class TrainingRun {
     private final Consumer<TrainingMetric> metrics;
     private final PrintStream progress;
     private final Clock clock;
+    private final List<String> workerIds;
 
     public TrainingRun(Settings settings, TrainableModel model, LearningRateBoard rates, Consumer<TrainingMetric> metrics,
             PrintStream progress, Clock clock) {
@@ -45,24 +52,34 @@ public final class TrainingRun {
         this.metrics = metrics;
         this.progress = progress;
         this.clock = clock;
+        this.workerIds = replicaIds(settings.workerId(), model.replicas());
+    }
+
+    /** The workers a trainer's replicas are: the trainer's own id for one, {@code <id>-0}, {@code <id>-1}, … for several. */
+    public static List<String> replicaIds(String workerId, int replicas) {
+        return replicas == 1 ? List.of(workerId) : IntStream.range(0, replicas).mapToObj(r -> workerId + "-" + r).toList();
     }
 
     public void run() throws InterruptedException {
-        metrics.accept(new WorkerJoined(settings.runId(), settings.workerId(), settings.workers(), settings.epochs(), 0, 0,
-                settings.hyperParameters(), clock.instant()));
+        for (String id : workerIds) {
+            metrics.accept(new WorkerJoined(settings.runId(), id, settings.workers(), settings.epochs(), 0, 0, settings.hyperParameters(),
+                    clock.instant()));
+        }
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            applyRateFor(epoch);
-            trainEpoch(epoch);
+            trainEpoch(epoch, applyRateFor(epoch));
         }
         Evaluation test = model.test().orElse(null);
         if (test != null) {
-            progress.printf("%s | test | loss %.4f | accuracy %.3f%s | %,d images%n", settings.workerId(), test.loss(),
+            progress.printf("%s | test | loss %.4f | accuracy %.3f%s | %,d images%n", workerIds.get(0), test.loss(),
                     test.accuracy(), top5(test), test.samples());
         }
-        metrics.accept(new WorkerFinished(settings.runId(), settings.workerId(), settings.epochs(), test, clock.instant()));
+        for (int replica = 0; replica < workerIds.size(); replica++) {
+            metrics.accept(new WorkerFinished(settings.runId(), workerIds.get(replica), settings.epochs(), replica == 0 ? test : null,
+                    clock.instant()));
+        }
     }
 
-    private void applyRateFor(int epoch) throws InterruptedException {
+    private RateDecision applyRateFor(int epoch) throws InterruptedException {
         RateDecision rate = rates.await(epoch, settings.rateWait());
         if (rate.source() == RateSource.FALLBACK) {
             progress.printf("%s | epoch %d | no learning rate from the scheduler within %ds: using %s from the last schedule it had%n",
@@ -71,38 +88,95 @@ public final class TrainingRun {
         if (model.learningRate() != rate.learningRate()) {
             model.setLearningRate(rate.learningRate());
         }
-        metrics.accept(new EpochStarted(settings.runId(), settings.workerId(), epoch, model.learningRate(),
-                rate.scheduleVersion(), rate.source(), rate.eventId(), model.iterations(), clock.instant()));
+        return rate;
     }
 
-    private void trainEpoch(int epoch) {
-        long[] lastLine = {Long.MIN_VALUE};
+    private void trainEpoch(int epoch, RateDecision rate) {
         long started = System.nanoTime();
-        int[] images = {0};
-        EpochResult result = model.trainEpoch(epoch, step -> {
-            images[0] += step.images();
-            metrics.accept(new IterationCompleted(settings.runId(), settings.workerId(), epoch, step.iteration(), step.loss(), clock.instant()));
-            long now = clock.millis();
-            if (step.stepInEpoch() == 1 || step.stepInEpoch() == step.stepsInEpoch()
-                    || now - lastLine[0] >= settings.progressEvery().toMillis()) {
-                lastLine[0] = now;
-                progress.printf("%s | epoch %d/%d | iteration %d/%d | %.1f img/s | loss %.4f | lr %s%n", settings.workerId(),
-                        epoch + 1, settings.epochs(), step.stepInEpoch(), step.stepsInEpoch(),
-                        images[0] / Math.max(1e-9, (System.nanoTime() - started) / 1e9), step.loss(), model.learningRate());
+        ReplicaEpoch[] replicas = new ReplicaEpoch[workerIds.size()];
+        for (int r = 0; r < replicas.length; r++) {
+            replicas[r] = new ReplicaEpoch(model.learningRate());
+        }
+        EpochResult result = model.trainEpoch(epoch, new EpochListener() {
+            @Override
+            public void started(int replica, double learningRate, long iteration) {
+                metrics.accept(new EpochStarted(settings.runId(), workerIds.get(replica), epoch, learningRate, rate.scheduleVersion(),
+                        rate.source(), rate.eventId(), iteration, clock.instant()));
+            }
+
+            @Override
+            public void step(Step step) {
+                String id = workerIds.get(step.replica());
+                ReplicaEpoch replica = replicas[step.replica()];
+                double seconds = (System.nanoTime() - started) / 1e9;
+                boolean line = replica.add(step, clock.millis(), settings.progressEvery().toMillis());
+                metrics.accept(new IterationCompleted(settings.runId(), id, epoch, step.iteration(), step.loss(), clock.instant()));
+                if (line) {
+                    progress.printf("%s | epoch %d/%d | iteration %d/%d | %.1f img/s | loss %.4f | lr %s%n", id, epoch + 1,
+                            settings.epochs(), step.stepInEpoch(), step.stepsInEpoch(), replica.images() / Math.max(1e-9, seconds),
+                            step.loss(), step.learningRate());
+                }
             }
         });
         Evaluation validation = model.validate().orElse(null);
-        metrics.accept(new EpochEnded(settings.runId(), settings.workerId(), epoch, result.steps(), result.meanLoss(), validation,
-                result.imagesPerSecond(), model.learningRate(), clock.instant()));
-        progress.printf("%s | epoch %d/%d done | loss %.4f | %s | %.1f img/s (%.0f%% waiting for data) | lr %s%n",
-                settings.workerId(), epoch + 1, settings.epochs(), result.meanLoss(),
-                validation == null ? "no validation split"
-                        : "validation loss %.4f, accuracy %.3f%s".formatted(validation.loss(), validation.accuracy(), top5(validation)),
-                result.imagesPerSecond(), 100 * result.dataWaitSeconds() / Math.max(1e-9, result.dataWaitSeconds() + result.computeSeconds()),
-                model.learningRate());
+        for (int r = 0; r < replicas.length; r++) {
+            ReplicaEpoch replica = replicas[r];
+            double imagesPerSecond = replica.images() / Math.max(1e-9, result.seconds());
+            metrics.accept(new EpochEnded(settings.runId(), workerIds.get(r), epoch, replica.steps(), replica.meanLoss(),
+                    r == 0 ? validation : null, imagesPerSecond, replica.learningRate(), clock.instant()));
+            progress.printf("%s | epoch %d/%d done | loss %.4f | %s | %.1f img/s%s | lr %s%n", workerIds.get(r), epoch + 1,
+                    settings.epochs(), replica.meanLoss(), r > 0 ? "validated as " + workerIds.get(0) : validation == null
+                            ? "no validation split"
+                            : "validation loss %.4f, accuracy %.3f%s".formatted(validation.loss(), validation.accuracy(), top5(validation)),
+                    imagesPerSecond, Double.isNaN(result.dataWaitSeconds()) ? ""
+                            : " (%.0f%% waiting for data)".formatted(100 * result.dataWaitSeconds() / Math.max(1e-9, result.seconds())),
+                    replica.learningRate());
+        }
     }
 
     private static String top5(Evaluation evaluation) {
         return evaluation.top5Accuracy() == null ? "" : ", top-5 %.3f".formatted(evaluation.top5Accuracy());
+    }
+
+    /** One replica's epoch so far; written by that replica's thread, read by the run's thread after the epoch. */
+    private static final class ReplicaEpoch {
+        private int steps;
+        private int images;
+        private double lossSum;
+        private double learningRate;
+        private long lastLine = Long.MIN_VALUE;
+
+        ReplicaEpoch(double learningRate) {
+            this.learningRate = learningRate;
+        }
+
+        /** Counts {@code step}; whether a progress line is due for it. */
+        synchronized boolean add(Step step, long nowMillis, long everyMillis) {
+            steps++;
+            images += step.images();
+            lossSum += step.loss() * step.images();
+            learningRate = step.learningRate();
+            boolean due = step.stepInEpoch() == 1 || step.stepInEpoch() == step.stepsInEpoch() || nowMillis - lastLine >= everyMillis;
+            if (due) {
+                lastLine = nowMillis;
+            }
+            return due;
+        }
+
+        synchronized int steps() {
+            return steps;
+        }
+
+        synchronized int images() {
+            return images;
+        }
+
+        synchronized double meanLoss() {
+            return images == 0 ? Double.NaN : lossSum / images;
+        }
+
+        synchronized double learningRate() {
+            return learningRate;
+        }
     }
 }

@@ -23,17 +23,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TrainingRunTest {
     private static final Instant AT = Instant.parse("2026-11-24T12:00:00Z");
 
-    /** Records what the training loop asks of the model, in order: 2 steps of 4 images per epoch. */
+    /**
+     * Records what the training loop asks of the model, in order: 2 steps of 4 images per epoch and replica. Replica
+     * {@code r} tells a rate of {@code learningRate / (r + 1)}, so that what is reported can be told from what was set.
+     */
     static final class RecordingModel implements TrainableModel {
         final List<String> calls = new ArrayList<>();
+        final int replicas;
         double learningRate = 0.045;
         long iterations;
+
+        RecordingModel(int replicas) {
+            this.replicas = replicas;
+        }
+
+        @Override
+        public int replicas() {
+            return replicas;
+        }
 
         @Override
         public void setLearningRate(double rate) {
@@ -47,12 +59,17 @@ class TrainingRunTest {
         }
 
         @Override
-        public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
-            for (int step = 1; step <= 2; step++) {
-                steps.accept(new Step(++iterations, step, 2, 1.0 + epoch, 4));
+        public EpochResult trainEpoch(int epoch, EpochListener listener) {
+            for (int replica = 0; replica < replicas; replica++) {
+                double rate = learningRate / (replica + 1);
+                listener.started(replica, rate, iterations);
+                for (int step = 1; step <= 2; step++) {
+                    listener.step(new Step(replica, iterations + step, step, 2, 1.0 + epoch + replica, 4, rate));
+                }
             }
+            iterations += 2;
             calls.add("end at " + iterations);
-            return new EpochResult(2, 8, 1.0 + epoch, 0.5, 1.5);
+            return new EpochResult(2, 8 * replicas, 1.0 + epoch, 0.5, 1.5);
         }
 
         @Override
@@ -73,7 +90,7 @@ class TrainingRunTest {
         }
     }
 
-    private final RecordingModel model = new RecordingModel();
+    private RecordingModel model = new RecordingModel(1);
     private final List<TrainingMetric> metrics = new ArrayList<>();
     private final LearningRateBoard board = new LearningRateBoard("run-1", Presets.named(Presets.INCEPTION_V4));
 
@@ -125,8 +142,39 @@ class TrainingRunTest {
         assertThat(console).contains("worker-0 | test | loss 0.8000 | accuracy 0.600 | 200 images");
     }
 
+    @Test
+    void eachReplicaIsAWorkerTellingItsOwnRateAndTheOneModelsScoresGoWithTheFirst() throws Exception {
+        model = new RecordingModel(2);
+        board.offer(new LearningRateChanged("e0", "run-1", 0, 0.02, 1, "", AT));
+
+        String console = run(1, "trainer", 2);
+
+        assertThat(metrics).filteredOn(m -> !(m instanceof TrainingMetric.IterationCompleted))
+                .extracting(m -> m.getClass().getSimpleName() + " " + m.workerId()).containsExactly(
+                        "WorkerJoined trainer-0", "WorkerJoined trainer-1", "EpochStarted trainer-0", "EpochStarted trainer-1",
+                        "EpochEnded trainer-0", "EpochEnded trainer-1", "WorkerFinished trainer-0", "WorkerFinished trainer-1");
+        assertThat(metrics).filteredOn(TrainingMetric.WorkerJoined.class::isInstance).map(TrainingMetric.WorkerJoined.class::cast)
+                .extracting(TrainingMetric.WorkerJoined::workers).containsOnly(2);
+        assertThat(metrics).filteredOn(EpochStarted.class::isInstance).map(EpochStarted.class::cast)
+                .extracting(EpochStarted::workerId, EpochStarted::learningRate, EpochStarted::lrEventId)
+                .containsExactly(tuple("trainer-0", 0.02, "e0"), tuple("trainer-1", 0.01, "e0"));
+        assertThat(metrics).filteredOn(EpochEnded.class::isInstance).map(EpochEnded.class::cast)
+                .extracting(EpochEnded::workerId, EpochEnded::iterations, EpochEnded::loss, EpochEnded::learningRate, EpochEnded::imagesPerSecond,
+                        e -> e.validation() != null)
+                .containsExactly(tuple("trainer-0", 2L, 1.0, 0.02, 4.0, true), tuple("trainer-1", 2L, 2.0, 0.01, 4.0, false));
+        assertThat(metrics).filteredOn(WorkerFinished.class::isInstance).map(WorkerFinished.class::cast)
+                .extracting(WorkerFinished::workerId, w -> w.test() != null).containsExactly(tuple("trainer-0", true), tuple("trainer-1", false));
+        assertThat(metrics).filteredOn(TrainingMetric.IterationCompleted.class::isInstance)
+                .extracting(TrainingMetric::workerId).containsExactly("trainer-0", "trainer-0", "trainer-1", "trainer-1");
+        assertThat(console).contains("trainer-1 | epoch 1/1 done | loss 2.0000 | validated as trainer-0 | 4.0 img/s (25% waiting for data) | lr 0.01");
+    }
+
     private String run(int epochs) throws InterruptedException {
-        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", "worker-0", 1, epochs, Duration.ofMillis(20), Map.of(),
+        return run(epochs, "worker-0", 1);
+    }
+
+    private String run(int epochs, String workerId, int workers) throws InterruptedException {
+        TrainingRun.Settings settings = new TrainingRun.Settings("run-1", workerId, workers, epochs, Duration.ofMillis(20), Map.of(),
                 Duration.ofSeconds(5));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         new TrainingRun(settings, model, board, metrics::add, new PrintStream(console, true, StandardCharsets.UTF_8),

@@ -5,9 +5,11 @@ import io.lrpipeline.trainer.Scores;
 import io.lrpipeline.trainer.TrainableModel;
 import io.lrpipeline.trainer.data.ImageData;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.deeplearning4j.datasets.iterator.EarlyTerminationDataSetIterator;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -16,8 +18,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * A DL4J {@link ComputationGraph} and the worker's {@link ImageData} behind {@link TrainableModel}. Batches are
  * prepared on a prefetch thread ({@link AsyncDataSetIterator}, {@code prefetch} batches ahead) while the model
- * computes, so an epoch never sits in memory whole. With {@code preciseBatchNormBatches} > 0 each epoch ends by
- * recomputing BatchNorm's statistics from that many training batches under the final weights ({@link PreciseBatchNorm}).
+ * computes, so an epoch never sits in memory whole. With {@code replicas} > 1 the epoch is trained by DL4J's
+ * {@link ParallelWrapper}: that many threads, each a replica of the model fed batches in turn, their parameters and
+ * optimizer state averaged after every round of one step each (its {@code AVERAGING} mode at frequency 1), so they
+ * train one model; an epoch then holds only full rounds (a last, partial round would leave a step unaveraged). With
+ * {@code preciseBatchNormBatches} > 0 each epoch ends by recomputing BatchNorm's statistics from that many training
+ * batches under the final weights ({@link PreciseBatchNorm}).
  */
 public final class Dl4jModel implements TrainableModel {
     private final ComputationGraph graph;
@@ -25,12 +31,15 @@ public final class Dl4jModel implements TrainableModel {
     private final Loop loop;
     private double learningRate;
 
-    /** How the training loop runs: batches prefetched, and training batches for {@link PreciseBatchNorm} (0: none). */
-    public record Loop(int prefetch, int preciseBatchNormBatches) {
+    /**
+     * How the training loop runs: batches prefetched, training batches for {@link PreciseBatchNorm} (0: none), and
+     * the replicas (threads) that train the model together (1: the calling thread alone).
+     */
+    public record Loop(int prefetch, int preciseBatchNormBatches, int replicas) {
         public Loop {
-            if (prefetch < 1 || preciseBatchNormBatches < 0) {
-                throw new IllegalArgumentException("needs prefetch >= 1 and precise BatchNorm batches >= 0, got " + prefetch + " and "
-                        + preciseBatchNormBatches);
+            if (prefetch < 1 || preciseBatchNormBatches < 0 || replicas < 1) {
+                throw new IllegalArgumentException("needs prefetch >= 1, precise BatchNorm batches >= 0 and replicas >= 1, got " + prefetch
+                        + ", " + preciseBatchNormBatches + " and " + replicas);
             }
         }
     }
@@ -51,7 +60,15 @@ public final class Dl4jModel implements TrainableModel {
         return new Dl4jModel(graph, data, loop, updater.getLearningRate(0, 0));
     }
 
-    /** Keeps the updater's state: DL4J sets the rate on each layer's updater and rebuilds it on the same state array. */
+    @Override
+    public int replicas() {
+        return loop.replicas();
+    }
+
+    /**
+     * Keeps the updater's state: DL4J sets the rate on each layer's updater and rebuilds it on the same state array.
+     * ParallelWrapper builds its replicas from the model's configuration at the start of each epoch, so they take it too.
+     */
     @Override
     public void setLearningRate(double learningRate) {
         graph.setLearningRate(learningRate);
@@ -63,9 +80,24 @@ public final class Dl4jModel implements TrainableModel {
         return learningRate;
     }
 
+    /** Optimizer steps in epoch {@code epoch}: batches, or with several replicas, full rounds of one batch each. */
+    public int stepsInEpoch(int epoch) {
+        int batches = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
+        return batches / loop.replicas();
+    }
+
     @Override
-    public EpochResult trainEpoch(int epoch, Consumer<Step> steps) {
-        int stepsInEpoch = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
+    public EpochResult trainEpoch(int epoch, EpochListener listener) {
+        EpochResult result = loop.replicas() == 1 ? trainAlone(epoch, listener) : trainReplicated(epoch, listener);
+        if (loop.preciseBatchNormBatches() > 0) {
+            PreciseBatchNorm.recompute(graph, data.trainEpoch(epoch), loop.preciseBatchNormBatches());
+        }
+        graph.incrementEpochCount();
+        return result;
+    }
+
+    private EpochResult trainAlone(int epoch, EpochListener listener) {
+        int stepsInEpoch = stepsInEpoch(epoch);
         AsyncDataSetIterator batches = new AsyncDataSetIterator(data.trainEpoch(epoch), loop.prefetch());
         long waiting = 0;
         long computing = 0;
@@ -73,6 +105,7 @@ public final class Dl4jModel implements TrainableModel {
         int images = 0;
         int step = 0;
         try {
+            listener.started(0, learningRateOf(graph), graph.getIterationCount());
             while (true) {
                 long asked = System.nanoTime();
                 if (!batches.hasNext()) {
@@ -87,16 +120,67 @@ public final class Dl4jModel implements TrainableModel {
                 int size = batch.numExamples();
                 lossSum += loss * size;
                 images += size;
-                steps.accept(new Step(graph.getIterationCount(), ++step, stepsInEpoch, loss, size));
+                listener.step(new Step(0, graph.getIterationCount(), ++step, stepsInEpoch, loss, size, learningRateOf(graph)));
             }
         } finally {
             batches.shutdown();
         }
-        if (loop.preciseBatchNormBatches() > 0) {
-            PreciseBatchNorm.recompute(graph, data.trainEpoch(epoch), loop.preciseBatchNormBatches());
-        }
-        graph.incrementEpochCount();
         return new EpochResult(step, images, images == 0 ? Double.NaN : lossSum / images, waiting / 1e9, computing / 1e9);
+    }
+
+    /**
+     * ParallelWrapper's first thread trains the model itself, the others fresh networks built from its configuration,
+     * parameters and optimizer state; what they did comes back through a {@link ReplicaListener}. Data waits are not
+     * told apart from training here (ParallelWrapper prefetches on its own thread).
+     */
+    private EpochResult trainReplicated(int epoch, EpochListener listener) {
+        int rounds = stepsInEpoch(epoch);
+        double[] lossAndImages = new double[2];
+        ReplicaListener replicas = new ReplicaListener(graph, loop.replicas(), rounds, data.batchSize(), new EpochListener() {
+            @Override
+            public void started(int replica, double learningRate, long iteration) {
+                listener.started(replica, learningRate, iteration);
+            }
+
+            @Override
+            public void step(Step step) {
+                synchronized (lossAndImages) {
+                    lossAndImages[0] += step.loss() * step.images();
+                    lossAndImages[1] += step.images();
+                }
+                listener.step(step);
+            }
+        });
+        long start = System.nanoTime();
+        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(graph)
+                .workers(loop.replicas())
+                .prefetchBuffer(loop.prefetch())
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
+                .averagingFrequency(1)
+                .averageUpdaters(true)
+                .reportScoreAfterAveraging(false)
+                .build();
+        try {
+            wrapper.setListeners(replicas);
+            wrapper.fit(new EarlyTerminationDataSetIterator(data.trainEpoch(epoch), rounds * loop.replicas()));
+        } finally {
+            wrapper.shutdown();
+            graph.setListeners();
+        }
+        int images = (int) lossAndImages[1];
+        return new EpochResult(rounds, images, images == 0 ? Double.NaN : lossAndImages[0] / images, Double.NaN,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The rate {@code network}'s optimizer holds now: that of its first layer with parameters. */
+    static double learningRateOf(ComputationGraph network) {
+        for (Layer layer : network.getLayers()) {
+            Double rate = network.getLearningRate(layer.conf().getLayer().getLayerName());
+            if (rate != null) {
+                return rate;
+            }
+        }
+        return Double.NaN;
     }
 
     @Override
