@@ -159,8 +159,8 @@ public final class TrainerMain implements Callable<Integer> {
         }
         int batches = (data.imagesInEpoch(0) + batchSize - 1) / batchSize;
         if (batches < workersPerProcess) {
-            System.err.printf("trainer: an epoch of %,d images is %d batches of %d: fewer than the %d replicas (--workers-per-process), "
-                    + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batchSize, workersPerProcess);
+            System.err.printf("trainer: an epoch of %,d images makes %d batch%s of %d, fewer than the %d replicas of --workers-per-process, "
+                    + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batches == 1 ? "" : "es", batchSize, workersPerProcess);
             return 2;
         }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);

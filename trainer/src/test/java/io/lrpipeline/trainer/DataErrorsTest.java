@@ -8,12 +8,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** Data a trainer cannot train on: one line saying why, exit 2, before anything connects to Kafka. */
+/** Data a trainer cannot train on (or not with its replicas): one line saying why, exit 2, before anything connects to Kafka. */
 class DataErrorsTest {
     @TempDir
     Path dir;
@@ -54,13 +57,26 @@ class DataErrorsTest {
             case "missing IDX files" -> format = "idx";
             default -> throw new IllegalArgumentException(problem);
         }
+        assertOneLineAndExitCode2(expected.replace("{dir}", dir.toString()), "--data-format", format, "--data-dir", data.toString());
+    }
+
+    @Test
+    void fewerBatchesThanReplicasGetOneClearLineAndExitCode2() throws Exception {
+        DrawnImages.tree(dir, 4, 32, true);
+
+        assertOneLineAndExitCode2("fewer than the 8 replicas of --workers-per-process", "--data-format", "folders", "--data-dir", dir.toString(),
+                "--workers-per-process", "8");
+    }
+
+    private static void assertOneLineAndExitCode2(String expected, String... options) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         int exit;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new TrainerMain()).execute("--data-format", format, "--data-dir", data.toString(),
-                    "--bootstrap-servers", "127.0.0.1:9");
+            String[] arguments = Stream.concat(Arrays.stream(options), Stream.of(
+                    "--bootstrap-servers", "127.0.0.1:9")).toArray(String[]::new);
+            exit = new CommandLine(new TrainerMain()).execute(arguments);
         } finally {
             System.setErr(original);
         }
@@ -68,6 +84,6 @@ class DataErrorsTest {
         String printed = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).isEqualTo(2);
         assertThat(printed.lines()).hasSize(1);
-        assertThat(printed).startsWith("trainer: ").contains(expected.replace("{dir}", dir.toString())).doesNotContain("Exception");
+        assertThat(printed).startsWith("trainer: ").contains(expected).doesNotContain("Exception");
     }
 }
