@@ -202,7 +202,7 @@ public final class Dl4jModel implements TrainableModel {
         return graph.numParams();
     }
 
-    /** The model in inference mode (BatchNorm's moving averages, no dropout) on every image of {@code split}. */
+    /** The model in inference mode (BatchNorm's stored statistics, no dropout) on every image of {@code split}. */
     private Evaluation score(DataSetIterator split) {
         Scores scores = new Scores(data.classes());
         AsyncDataSetIterator batches = new AsyncDataSetIterator(split, loop.prefetch());
