@@ -157,7 +157,7 @@ public final class TrainerMain implements Callable<Integer> {
             System.err.println("trainer: " + e.getMessage());
             return 2;
         }
-        int batches = (data.imagesInEpoch(0) + batchSize - 1) / batchSize;
+        int batches = data.batchesInEpoch(0);
         if (batches < workersPerProcess) {
             System.err.printf("trainer: an epoch of %,d images makes %d batch%s of %d, fewer than the %d replicas of --workers-per-process, "
                     + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batches == 1 ? "" : "es", batchSize, workersPerProcess);

@@ -32,6 +32,11 @@ public interface ImageData {
         return settings().samplesPerEpoch() == 0 ? shareSize() : settings().samplesPerEpoch();
     }
 
+    /** Batches in this worker's epoch {@code epoch}, the last one possibly short. */
+    default int batchesInEpoch(int epoch) {
+        return (imagesInEpoch(epoch) + batchSize() - 1) / batchSize();
+    }
+
     /** This worker's training images of epoch {@code epoch}, in order, in batches. */
     DataSetIterator trainEpoch(int epoch);
 

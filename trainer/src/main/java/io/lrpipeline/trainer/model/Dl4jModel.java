@@ -82,8 +82,7 @@ public final class Dl4jModel implements TrainableModel {
 
     /** Optimizer steps in epoch {@code epoch}: batches, or with several replicas, full rounds of one batch each. */
     public int stepsInEpoch(int epoch) {
-        int batches = (data.imagesInEpoch(epoch) + data.batchSize() - 1) / data.batchSize();
-        return batches / loop.replicas();
+        return data.batchesInEpoch(epoch) / loop.replicas();
     }
 
     @Override
@@ -135,22 +134,7 @@ public final class Dl4jModel implements TrainableModel {
      */
     private EpochResult trainReplicated(int epoch, EpochListener listener) {
         int rounds = stepsInEpoch(epoch);
-        double[] lossAndImages = new double[2];
-        ReplicaListener replicas = new ReplicaListener(graph, loop.replicas(), rounds, data.batchSize(), new EpochListener() {
-            @Override
-            public void started(int replica, double learningRate, long iteration) {
-                listener.started(replica, learningRate, iteration);
-            }
-
-            @Override
-            public void step(Step step) {
-                synchronized (lossAndImages) {
-                    lossAndImages[0] += step.loss() * step.images();
-                    lossAndImages[1] += step.images();
-                }
-                listener.step(step);
-            }
-        });
+        ReplicaListener replicas = new ReplicaListener(graph, loop.replicas(), rounds, data.batchSize(), listener);
         long start = System.nanoTime();
         ParallelWrapper wrapper = new ParallelWrapper.Builder<>(graph)
                 .workers(loop.replicas())
@@ -167,9 +151,7 @@ public final class Dl4jModel implements TrainableModel {
             wrapper.shutdown();
             graph.setListeners();
         }
-        int images = (int) lossAndImages[1];
-        return new EpochResult(rounds, images, images == 0 ? Double.NaN : lossAndImages[0] / images, Double.NaN,
-                (System.nanoTime() - start) / 1e9);
+        return new EpochResult(rounds, replicas.images(), replicas.meanLoss(), Double.NaN, (System.nanoTime() - start) / 1e9);
     }
 
     /** The rate {@code network}'s optimizer holds now: that of its first layer with parameters. */

@@ -18,7 +18,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
  * the replica's own thread after each of its steps, with the replica's network. The root network (the model, which
  * ParallelWrapper's first thread trains) is replica 0; the others are numbered as they first report. A replica's
  * rate is read from its own optimizer, so what reaches {@code listener} is the rate it trained with, not the one set
- * on the model.
+ * on the model. It also totals the images and loss of the epoch over every replica.
  *
  * <p>It also holds every replica at its first step until all have reached it. ParallelWrapper (1.0.0-M2.1) builds the
  * other replicas on their own threads, each copying the model's parameters and optimizer state when it is ready, while
@@ -37,6 +37,8 @@ final class ReplicaListener extends BaseTrainingListener {
     private final AtomicInteger nextReplica = new AtomicInteger(1);
     private final Set<Model> started = ConcurrentHashMap.newKeySet();
     private final CountDownLatch allStarted;
+    private double lossSum;
+    private int images;
 
     ReplicaListener(ComputationGraph root, int replicas, int stepsPerReplica, int batchSize, EpochListener listener) {
         this.root = root;
@@ -72,8 +74,22 @@ final class ReplicaListener extends BaseTrainingListener {
         if (step == 1) {
             listener.started(index, rate, iteration);
         }
-        int images = (int) replica.batchSize();
-        listener.step(new Step(index, iteration + 1L, step, stepsPerReplica, replica.score(), images > 0 ? images : batchSize,
-                rate));
+        int size = (int) replica.batchSize();
+        Step done = new Step(index, iteration + 1L, step, stepsPerReplica, replica.score(), size > 0 ? size : batchSize, rate);
+        synchronized (this) {
+            lossSum += done.loss() * done.images();
+            images += done.images();
+        }
+        listener.step(done);
+    }
+
+    /** Images all replicas trained so far. */
+    synchronized int images() {
+        return images;
+    }
+
+    /** Their mean loss, weighted by images; NaN before any step. */
+    synchronized double meanLoss() {
+        return images == 0 ? Double.NaN : lossSum / images;
     }
 }
