@@ -8,6 +8,7 @@ import io.lrpipeline.trainer.TrainableModel.EpochResult;
 import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.IdxImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
+import io.lrpipeline.trainer.model.Engine;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
 import io.lrpipeline.trainer.model.TfRmsProp;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public final class DataParallelBenchmark implements Callable<Integer> {
         IdxImageData data = IdxImageData.open(dataDir, new DataSettings(0, 1, inputSize, batch, 1.0 / 12, 0, imagesPerEpoch,
                 validationSamples, validationSamples, 42, 42));
         return Dl4jModel.inceptionV4(data, modelWidth, new Regularization(4e-5, 0.9, 0.001), new TfRmsProp(0.045),
-                new Dl4jModel.Loop(2, 4, replicasOfModel), 42);
+                new Dl4jModel.Loop(2, 4), Engine.threads(replicasOfModel, batch), 42);
     }
 
     /** Milliseconds for one round's averaging: the replicas' parameters, then their optimizer state (twice the size). */

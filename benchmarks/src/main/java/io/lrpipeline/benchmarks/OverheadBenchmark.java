@@ -14,6 +14,7 @@ import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.IdxImageData;
 import io.lrpipeline.trainer.data.ImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
+import io.lrpipeline.trainer.model.Engine;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
 import io.lrpipeline.trainer.model.TfRmsProp;
 import java.io.OutputStream;
@@ -66,8 +67,8 @@ public final class OverheadBenchmark implements Callable<Integer> {
                 new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, samplesPerEpoch, validationSamples, validationSamples, 42, 42));
         Regularization regularization = new Regularization(4e-5, 0.9, 0.001);
         Dl4jModel[] models = {
-                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42),
-                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42)};
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), Engine.ALONE, 42),
+                Dl4jModel.inceptionV4(data, width, regularization, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), Engine.ALONE, 42)};
         System.out.printf("%nInception-v4 width %s at %d×%d, batch %d, %d images + %d validated per epoch, 4 segments of %d epochs per round%n",
                 width, inputSize, inputSize, batchSize, samplesPerEpoch, validationSamples, epochs);
         for (Dl4jModel model : models) {

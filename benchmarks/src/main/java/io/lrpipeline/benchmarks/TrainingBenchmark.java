@@ -6,6 +6,7 @@ import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.IdxImageData;
 import io.lrpipeline.trainer.data.ImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
+import io.lrpipeline.trainer.model.Engine;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
 import io.lrpipeline.trainer.model.TfRmsProp;
 import java.lang.management.ManagementFactory;
@@ -54,7 +55,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     private void measure(double width, int inputSize) throws Exception {
         ImageData data = IdxImageData.open(dataDir, new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, images, 0, 0, 42, 42));
-        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0, 1), 42);
+        Dl4jModel model = Dl4jModel.inceptionV4(data, width, Regularization.TF_SLIM, new TfRmsProp(0.045), new Dl4jModel.Loop(2, 0), Engine.ALONE, 42);
         model.trainEpoch(0, EpochListener.SILENT);
         System.gc();
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();

@@ -19,11 +19,12 @@ public interface TrainableModel {
 
     /**
      * A finished epoch: the model's optimizer steps and the images trained by all replicas, their mean loss, and the
-     * seconds spent waiting for data ({@code NaN} where the engine does not tell) and training.
+     * seconds spent waiting for data, training, and keeping the replicas one model (averaging, broadcast, scheduling
+     * their tasks); {@code NaN} where the engine does not tell a share apart from training.
      */
-    record EpochResult(int steps, int images, double meanLoss, double dataWaitSeconds, double computeSeconds) {
+    record EpochResult(int steps, int images, double meanLoss, double dataWaitSeconds, double computeSeconds, double syncSeconds) {
         public double seconds() {
-            return (Double.isNaN(dataWaitSeconds) ? 0 : dataWaitSeconds) + computeSeconds;
+            return (Double.isNaN(dataWaitSeconds) ? 0 : dataWaitSeconds) + computeSeconds + (Double.isNaN(syncSeconds) ? 0 : syncSeconds);
         }
 
         public double imagesPerSecond() {

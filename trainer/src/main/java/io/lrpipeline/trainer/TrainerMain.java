@@ -10,6 +10,8 @@ import io.lrpipeline.trainer.data.FolderImageData;
 import io.lrpipeline.trainer.data.IdxImageData;
 import io.lrpipeline.trainer.data.ImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
+import io.lrpipeline.trainer.model.Engine;
+import io.lrpipeline.trainer.model.SparkEngine;
 import io.lrpipeline.trainer.model.InceptionV4;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
 import io.lrpipeline.trainer.model.Optimizer;
@@ -17,10 +19,14 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.apache.spark.deploy.master.Master;
+import org.apache.spark.deploy.worker.Worker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +35,8 @@ import picocli.CommandLine.Option;
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Trains Inception-v4 on one worker's share of an image data set, applying the scheduler's learning rate at each epoch.")
 public final class TrainerMain implements Callable<Integer> {
+    private static final Map<String, Consumer<String[]>> SPARK_DAEMONS = Map.of("spark-master", Master::main, "spark-worker", Worker::main);
+
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
@@ -41,8 +49,19 @@ public final class TrainerMain implements Callable<Integer> {
     int workerIndex;
 
     @Option(names = "--workers", defaultValue = "${env:WORKERS:-1}",
-            description = "Trainer processes in the run, each with its shard of the data (env WORKERS).")
+            description = "Trainer processes in the run, each with its shard of the data; with --spark-master, the Spark tasks (executor slots) "
+                    + "that train this trainer's one model, each a worker of the run named <worker-id>-<k> (env WORKERS).")
     int workers;
+
+    @Option(names = "--spark-master", defaultValue = "${env:SPARK_MASTER}",
+            description = "Train the model as the driver of a Spark application on this master: local[N] (threads of this process) or "
+                    + "spark://host:port (a standalone cluster, executors in other processes or hosts); DL4J's parameter averaging after every "
+                    + "step over --workers tasks (env SPARK_MASTER). Unset: this process trains alone or with --workers-per-process.")
+    String sparkMaster;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+            description = "A Spark property for the application, e.g. spark.driver.host=10.0.0.5 (repeatable).")
+    Map<String, String> sparkConf = new TreeMap<>();
 
     @Option(names = "--workers-per-process", defaultValue = "${env:WORKERS_PER_PROCESS:-1}",
             description = "Replicas of the model in this process (DL4J's ParallelWrapper: threads, parameters averaged after every step), "
@@ -132,7 +151,16 @@ public final class TrainerMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "${env:SEED:-42}", description = "Seed for weights and data order (env SEED).")
     long seed;
 
+    /**
+     * Trains, or with {@code spark-master ARGS} / {@code spark-worker ARGS} runs a Spark standalone master or worker
+     * from the trainer's own jars (Spark's {@code Master} and {@code Worker} with their own arguments): a cluster whose
+     * executors have every class the trainer's driver sends them, started with the JVM options of this jar's manifest.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && SPARK_DAEMONS.containsKey(args[0])) {
+            SPARK_DAEMONS.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.exit(new CommandLine(new TrainerMain()).execute(args));
     }
 
@@ -158,19 +186,28 @@ public final class TrainerMain implements Callable<Integer> {
             return 2;
         }
         int batches = data.batchesInEpoch(0);
-        if (batches < workersPerProcess) {
-            System.err.printf("trainer: an epoch of %,d images makes %d batch%s of %d, fewer than the %d replicas of --workers-per-process, "
-                    + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batches == 1 ? "" : "es", batchSize, workersPerProcess);
+        if (batches < replicas()) {
+            System.err.printf("trainer: an epoch of %,d images makes %d batch%s of %d, fewer than the %d replicas of %s, "
+                    + "each of which needs one per step%n", data.imagesInEpoch(0), batches, batches == 1 ? "" : "es", batchSize, replicas(),
+                    sparkMaster == null ? "--workers-per-process" : "--workers with --spark-master");
             return 2;
         }
         ScheduleSpec fallback = Presets.named(fallbackSchedule);
-        Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
-                Optimizer.named(optimizer).updater(fallback.schedule().at(0)),
-                new Dl4jModel.Loop(prefetch, preciseBatchNormBatches, workersPerProcess), seed);
-        if (workersPerProcess > 1) {
-            System.out.printf("%s | one model, %d replicas in this process (ParallelWrapper, parameters averaged after every step): "
-                    + "workers %s; %d steps of %d × %d images per epoch%n", id, workersPerProcess,
-                    String.join(", ", TrainingRun.replicaIds(id, workersPerProcess)), model.stepsInEpoch(0), workersPerProcess, batchSize);
+        try (Engine engine = sparkMaster == null ? Engine.threads(workersPerProcess, batchSize)
+                : SparkEngine.start(sparkMaster, "lr-pipeline " + runId + " " + id, workers, batchSize, sparkConf)) {
+            Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
+                    Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches),
+                    engine, seed);
+            train(id, data, fallback, model);
+        }
+        return 0;
+    }
+
+    private void train(String id, ImageData data, ScheduleSpec fallback, Dl4jModel model) throws InterruptedException {
+        int replicas = model.replicas();
+        if (replicas > 1) {
+            System.out.printf("%s | one model, %s: workers %s; %d steps of %d × %d images per epoch%n", id, model.engine().describe(),
+                    String.join(", ", TrainingRun.replicaIds(id, replicas)), model.stepsInEpoch(0), replicas, batchSize);
         }
         System.out.printf("%s | Inception-v4 width %s, %d×%d×%d input, %d classes, %,d parameters, %s; %d epochs of %,d images%n",
                 id, width, inputSize, inputSize, data.channels(), data.classes(), model.parameterCount(), optimizer, epochs,
@@ -186,13 +223,16 @@ public final class TrainerMain implements Callable<Integer> {
         } finally {
             feed.shutdown();
         }
-        return 0;
     }
 
     private Optional<String> optionProblem() {
         if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1
                 || preciseBatchNormBatches < 0 || workersPerProcess < 1) {
             return Optional.of("--epochs, --batch-size, --prefetch and --workers-per-process must be >= 1, sample and batch counts >= 0");
+        }
+        if (sparkMaster != null && (workersPerProcess > 1 || workerIndex >= 0)) {
+            return Optional.of("--spark-master trains one model over --workers Spark tasks from the whole training split: "
+                    + "it takes neither --workers-per-process nor --worker-index");
         }
         if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)) {
             return Optional.of("--validation-fraction and --test-fraction must be in [0, 1)");
@@ -220,9 +260,14 @@ public final class TrainerMain implements Callable<Integer> {
         };
     }
 
+    /** Replicas of the model this process trains: Spark tasks, or threads of this process. */
+    private int replicas() {
+        return sparkMaster == null ? workersPerProcess : Math.max(1, workers);
+    }
+
     /** Every replica of every trainer process of the run: what the scheduler's scaling by worker count counts. */
     private int runWorkers() {
-        return Math.max(1, workers) * workersPerProcess;
+        return sparkMaster == null ? Math.max(1, workers) * workersPerProcess : replicas();
     }
 
     /** What this worker announces when it joins; the log-sink shows it on TensorBoard's HParams dashboard. */
@@ -243,7 +288,8 @@ public final class TrainerMain implements Callable<Integer> {
         parameters.put("data_format", dataFormat);
         parameters.put("validation_fraction", validationFraction);
         parameters.put("workers", runWorkers());
-        parameters.put("workers_per_process", workersPerProcess);
+        parameters.put("workers_per_process", sparkMaster == null ? workersPerProcess : 1);
+        parameters.put("engine", sparkMaster == null ? workersPerProcess > 1 ? "parallel-wrapper" : "alone" : "spark");
         parameters.put("global_batch_size", batchSize * runWorkers());
         parameters.put("epochs", epochs);
         parameters.put("fallback_schedule", fallbackSchedule);

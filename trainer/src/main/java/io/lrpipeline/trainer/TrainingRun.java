@@ -14,6 +14,7 @@ import io.lrpipeline.trainer.TrainableModel.Step;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -128,10 +129,21 @@ public final class TrainingRun {
                     settings.epochs(), replica.meanLoss(), r > 0 ? "validated as " + workerIds.get(0) : validation == null
                             ? "no validation split"
                             : "validation loss %.4f, accuracy %.3f%s".formatted(validation.loss(), validation.accuracy(), top5(validation)),
-                    imagesPerSecond, Double.isNaN(result.dataWaitSeconds()) ? ""
-                            : " (%.0f%% waiting for data)".formatted(100 * result.dataWaitSeconds() / Math.max(1e-9, result.seconds())),
+                    imagesPerSecond, shares(result),
                     replica.learningRate());
         }
+    }
+
+    /** The shares of the epoch not spent training, where the engine tells them: " (12% waiting for data)". */
+    private static String shares(EpochResult result) {
+        List<String> shares = new ArrayList<>();
+        if (!Double.isNaN(result.dataWaitSeconds())) {
+            shares.add("%.0f%% waiting for data".formatted(100 * result.dataWaitSeconds() / Math.max(1e-9, result.seconds())));
+        }
+        if (!Double.isNaN(result.syncSeconds())) {
+            shares.add("%.0f%% averaging, broadcast and task scheduling".formatted(100 * result.syncSeconds() / Math.max(1e-9, result.seconds())));
+        }
+        return shares.isEmpty() ? "" : " (" + String.join(", ", shares) + ")";
     }
 
     private static String top5(Evaluation evaluation) {

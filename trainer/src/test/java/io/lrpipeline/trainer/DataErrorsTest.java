@@ -68,6 +68,18 @@ class DataErrorsTest {
                 "--workers-per-process", "8");
     }
 
+    @Test
+    void sparkTrainsTheWholeSplitOverItsTasksSoItTakesNoShardOrThreadsAndNeedsABatchPerTask() throws Exception {
+        DrawnImages.tree(dir, 4, 32, true);
+
+        assertOneLineAndExitCode2("it takes neither --workers-per-process nor --worker-index", "--data-format", "folders", "--data-dir",
+                dir.toString(), "--spark-master", "local[2]", "--workers-per-process", "2");
+        assertOneLineAndExitCode2("it takes neither --workers-per-process nor --worker-index", "--data-format", "folders", "--data-dir",
+                dir.toString(), "--spark-master", "local[2]", "--worker-index", "0");
+        assertOneLineAndExitCode2("fewer than the 8 replicas of --workers with --spark-master", "--data-format", "folders", "--data-dir",
+                dir.toString(), "--spark-master", "local[8]", "--workers", "8");
+    }
+
     private static void assertOneLineAndExitCode2(String expected, String... options) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;

@@ -69,7 +69,7 @@ class TrainingRunTest {
             }
             iterations += 2;
             calls.add("end at " + iterations);
-            return new EpochResult(2, 8 * replicas, 1.0 + epoch, 0.5, 1.5);
+            return new EpochResult(2, 8 * replicas, 1.0 + epoch, 0.5, 1.5, Double.NaN);
         }
 
         @Override

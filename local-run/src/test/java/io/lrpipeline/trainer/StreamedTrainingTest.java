@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer as users run it, in its own JVM with a small heap, against a real broker: an epoch of 299×299 images
- * whose arrays would need far more than the heap streams through in batches, then validation and the test score.
+ * The trainer as users run it, the packaged jar in its own JVM with a small heap, against a real broker: an epoch of
+ * 299×299 images whose arrays would need far more than the heap streams through in batches, then validation and the
+ * test score. (It lives here, not in the trainer's module, whose tests have Spark's Scala 2.12 where the in-process
+ * broker needs 2.13.)
  */
 class StreamedTrainingTest {
     private static final int IMAGES = 264;
@@ -52,7 +54,7 @@ class StreamedTrainingTest {
             // ND4J's arrays live off the heap; its cap is raised so that only the heap is small.
             Process trainer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + HEAP_MIB + "m", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g",
-                    "-cp", System.getProperty("java.class.path"), TrainerMain.class.getName(),
+                    "-jar", Path.of("..", "trainer", "target", "trainer.jar").toString(),
                     "--bootstrap-servers", broker.bootstrapServers(), "--run-id", "streamed", "--worker-index", "0", "--workers", "1",
                     "--epochs", "1", "--data-dir", data.toString(), "--input-size", String.valueOf(INPUT), "--width", "0.03",
                     "--batch-size", "8", "--validation-fraction", "0.0303", "--rate-wait-seconds", "0", "--progress-seconds", "60")

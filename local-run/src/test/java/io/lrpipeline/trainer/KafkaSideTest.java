@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer's Kafka side against a real broker: the rate feed and the metrics publisher, no training. */
+/**
+ * The trainer's Kafka side against a real broker: the rate feed and the metrics publisher, no training. (Here, not in
+ * the trainer's module, whose tests have Spark's Scala 2.12 where the in-process broker needs 2.13.)
+ */
 class KafkaSideTest {
     private static final Instant AT = Instant.parse("2026-11-24T12:00:00Z");
 

@@ -1,0 +1,38 @@
+package io.lrpipeline.trainer.model;
+
+import io.lrpipeline.trainer.TrainableModel.EpochListener;
+import io.lrpipeline.trainer.TrainableModel.EpochResult;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * What trains an epoch's batches into the model: the calling thread alone ({@link #ALONE}), DL4J's ParallelWrapper
+ * threads in this process ({@link ParallelWrapperEngine}) or the executors of a Spark application
+ * ({@link SparkEngine}). With several replicas, each trains one batch per step and their parameters and optimizer
+ * state are averaged after every step, so they train one model; each replica reports its own steps.
+ */
+public interface Engine extends AutoCloseable {
+    /** The calling thread trains every batch, the next ones prepared ahead on a thread of their own. */
+    Engine ALONE = new AloneEngine();
+
+    /** {@code replicas} threads of this process, each with batches of {@code batchSize}: {@link #ALONE} for one. */
+    static Engine threads(int replicas, int batchSize) {
+        return replicas == 1 ? ALONE : new ParallelWrapperEngine(replicas, batchSize);
+    }
+
+    /** Replicas that train the model together; one batch each per step. */
+    int replicas();
+
+    /**
+     * Trains {@code steps} steps of the model from {@code batches} (one batch per replica and step), preparing up to
+     * {@code prefetch} batches ahead where the engine lets it, telling {@code listener} each replica's steps.
+     */
+    EpochResult train(ComputationGraph model, DataSetIterator batches, int steps, int prefetch, EpochListener listener);
+
+    /** One line for the console: what trains the model. */
+    String describe();
+
+    /** Releases threads, contexts or connections the engine holds. */
+    @Override
+    default void close() {}
+}
