@@ -47,6 +47,12 @@ public final class LocalPipeline implements Callable<Integer> {
                     + "0 runs only the broker, scheduler and log-sink, until Ctrl-C (env WORKERS; default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--cluster",
+            description = "Train across processes: a Spark standalone master and one worker process per --workers on 127.0.0.1, "
+                    + "the trainer the driver of a Spark application whose executors are the workers (DL4J's parameter averaging after every step); "
+                    + "without it the workers are threads of one trainer process (ParallelWrapper).")
+    boolean cluster;
+
     @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-896}",
             description = "Images per epoch, dealt out among the workers batch by batch: a short demo epoch, not a pass over the data; 0: full passes over the training split (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
     int samplesPerEpoch;
@@ -128,6 +134,7 @@ public final class LocalPipeline implements Callable<Integer> {
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalKafkaBroker broker;
     private Path brokerDir;
+    private Path sparkHome;
     private volatile boolean stopRequested;
 
     /** The command line's pipeline: with {@code --workers 0} its services run until Ctrl-C. */
@@ -242,10 +249,20 @@ public final class LocalPipeline implements Callable<Integer> {
                 return holdUntilStopped(scheduler, sink);
             }
 
+            SparkCluster spark = cluster ? startSparkCluster(layout) : null;
+            if (cluster && spark == null) {
+                return 1;
+            }
             RunSummary summary = new RunSummary(bootstrap, run, console);
             summary.start();
-            ServiceProcess trainer = startService("trainer", layout.trainer(trainerArguments(run, bootstrap)),
-                    Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", ompThreadsPerTrainer()));
+            List<String> arguments = new ArrayList<>(trainerArguments(run, bootstrap));
+            Map<String, String> environment = Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", ompThreadsPerReplica());
+            if (spark != null) {
+                arguments.addAll(spark.driverArguments());
+                // The driver only scores the model between epochs, while the executors wait: it may take every core.
+                environment = spark.environment(String.valueOf(Runtime.getRuntime().availableProcessors()));
+            }
+            ServiceProcess trainer = startService("trainer", layout.trainer(arguments), environment);
             boolean failed = trainer.waitFor() != 0;
             if (stopRequested) {
                 return 130;
@@ -292,24 +309,47 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     /**
-     * The machine's cores shared out among the workers (each replica thread calls OpenMP with its own pool), unless
+     * A Spark standalone master and {@code --workers} workers on loopback, up and listening; null (after saying why)
+     * when the master does not come up.
+     */
+    private SparkCluster startSparkCluster(ServiceLayout layout) throws IOException, InterruptedException {
+        sparkHome = Files.createTempDirectory("lr-pipeline-spark");
+        SparkCluster spark = SparkCluster.prepare(layout, sparkHome, LocalKafkaBroker.freePort(), workers);
+        Map<String, String> environment = spark.environment(ompThreadsPerReplica());
+        ServiceProcess master = startService("spark-master", spark.master(layout), environment);
+        if (!Polling.until(STARTUP, master::isAlive, spark::masterListening)) {
+            console.println("lr-pipeline: the Spark master did not start listening on " + spark.masterUrl() + "; stopping.");
+            return null;
+        }
+        for (int k = 0; k < workers; k++) {
+            startService("spark-worker-" + k, spark.worker(layout, k), environment);
+        }
+        console.printf("spark: standalone master at %s, %d worker process%s of one core each: the run's workers are the executors of the trainer's application%n",
+                spark.masterUrl(), workers, workers == 1 ? "" : "es");
+        return spark;
+    }
+
+    /**
+     * The machine's cores shared out among the workers (each replica calls OpenMP with its own pool), unless
      * OMP_NUM_THREADS is set: each pool would otherwise take every core (measured here with two trainers on two cores:
      * 13.5 images/s each with two threads apiece, 16.8 with one).
      */
-    private String ompThreadsPerTrainer() {
+    private String ompThreadsPerReplica() {
         String configured = System.getenv("OMP_NUM_THREADS");
         return configured != null && !configured.isBlank() ? configured
                 : String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers)));
     }
 
-    /** One trainer process whose replicas are the run's workers, named worker-0, worker-1, … */
+    /**
+     * One trainer process whose replicas are the run's workers, named worker-0, worker-1, …: threads of its own, or
+     * with {@code --cluster} the tasks of its Spark application.
+     */
     private List<String> trainerArguments(String run, String bootstrap) {
-        return List.of(
+        List<String> replicas = cluster ? List.of("--workers", String.valueOf(workers))
+                : List.of("--worker-index", "0", "--workers", "1", "--workers-per-process", String.valueOf(workers));
+        List<String> arguments = new ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrap,
                 "--run-id", run,
-                "--worker-index", "0",
-                "--workers", "1",
-                "--workers-per-process", String.valueOf(workers),
                 "--worker-id", workers == 1 ? "worker-0" : "worker",
                 "--epochs", String.valueOf(epochs),
                 "--samples-per-epoch", String.valueOf(samplesPerEpoch),
@@ -323,7 +363,9 @@ public final class LocalPipeline implements Callable<Integer> {
                 "--precise-bn-batches", String.valueOf(preciseBatchNormBatches),
                 "--data-format", dataFormat,
                 "--data-dir", dataDir.toAbsolutePath().toString(),
-                "--fallback-schedule", schedule);
+                "--fallback-schedule", schedule));
+        arguments.addAll(replicas);
+        return arguments;
     }
 
     private ServiceProcess startService(String name, List<String> command, Map<String, String> environment) {
@@ -336,7 +378,8 @@ public final class LocalPipeline implements Callable<Integer> {
 
     /** Progress, warnings, errors and a trainer's reason to stop; the rest of the services' start-up chatter only without --quiet. */
     private boolean worthShowing(String line) {
-        return !quiet || line.contains(" | ") || line.startsWith("trainer: ") || line.contains("ERROR") || line.contains("Exception");
+        boolean problem = (line.contains("ERROR") || line.contains("Exception")) && !line.contains("RECEIVED SIGNAL"); // Spark's daemons stopping
+        return !quiet || line.contains(" | ") || line.startsWith("trainer: ") || problem;
     }
 
     /**
@@ -358,6 +401,10 @@ public final class LocalPipeline implements Callable<Integer> {
         if (brokerDir != null) {
             deleteQuietly(brokerDir);
             brokerDir = null;
+        }
+        if (sparkHome != null) {
+            deleteQuietly(sparkHome); // the link to the trainer's jars goes, not what it points to
+            sparkHome = null;
         }
     }
 

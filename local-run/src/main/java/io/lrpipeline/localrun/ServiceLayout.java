@@ -1,10 +1,14 @@
 package io.lrpipeline.localrun;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.jar.JarFile;
 
 /** Where the built services are in a repository checkout, and the command lines that start them. */
 record ServiceLayout(Path home, String java) {
@@ -26,8 +30,38 @@ record ServiceLayout(Path home, String java) {
         return plainService("log-sink", "io.lrpipeline.logsink.LogSinkMain", "-Xmx384m", arguments);
     }
 
+    /** The trainer as {@code java -jar}: its manifest names its classpath and opens what Spark needs on Java 17. */
     List<String> trainer(List<String> arguments) {
-        return plainService("trainer", "io.lrpipeline.trainer.TrainerMain", "-Xmx2g", arguments);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-jar", jar(home, "trainer").toString()));
+        command.addAll(arguments);
+        return command;
+    }
+
+    /**
+     * A Spark standalone daemon ({@code spark-master} or {@code spark-worker}) from the trainer's jar, which holds
+     * every class its executors run; the JVM options its manifest gives a {@code java -jar} are given here by hand.
+     */
+    List<String> sparkDaemon(String daemon, List<String> arguments) {
+        String classpath = jar(home, "trainer") + File.pathSeparator + trainerLibrary() + File.separator + "*";
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        command.addAll(manifestOpens(jar(home, "trainer")));
+        command.addAll(List.of("-cp", classpath, "io.lrpipeline.trainer.TrainerMain", daemon));
+        command.addAll(arguments);
+        return command;
+    }
+
+    /** The trainer's runtime jars: a Spark installation's {@code jars} for the local cluster's workers. */
+    Path trainerLibrary() {
+        return home.resolve("trainer/target/lib");
+    }
+
+    private static List<String> manifestOpens(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            String opens = file.getManifest().getMainAttributes().getValue("Add-Opens");
+            return opens == null ? List.of() : Arrays.stream(opens.trim().split("\\s+")).map(p -> "--add-opens=" + p + "=ALL-UNNAMED").toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the manifest of " + jar, e);
+        }
     }
 
     private Path schedulerJar() {

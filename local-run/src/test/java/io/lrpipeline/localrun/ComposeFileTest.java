@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** docker-compose.yml is valid for Compose (no engine needed), with and without the CPU profile. */
+/** docker-compose.yml is valid for Compose (no engine needed), with and without the CPU and Spark profiles. */
 class ComposeFileTest {
     private static final Path COMPOSE_FILE = Path.of("..", "docker-compose.yml").toAbsolutePath().normalize();
 
@@ -20,13 +20,22 @@ class ComposeFileTest {
         assertThat(compose("config", "-q")).isEqualTo(new Result(0, ""));
     }
 
+    /** Compose v1 lists a profile's services whatever profiles are asked for; the profiles are checked by name in the file. */
     @Test
-    void cpuProfileAddsTheCpuTrainerBesideEveryDefaultService() throws Exception {
-        Result services = compose("--profile", "cpu", "config", "--services");
+    void definesTheDefaultServicesTheCpuTrainerAndTheSparkMasterWorkersAndDriver() throws Exception {
+        Result services = compose("--profile", "cpu", "--profile", "spark", "config", "--services");
 
         assertThat(services.exitCode()).isZero();
-        assertThat(services.output().lines()).containsExactlyInAnyOrder(
-                "kafka", "topics", "data", "scheduler", "log-sink", "trainer", "trainer-cpu", "tensorboard");
+        assertThat(services.output().lines()).containsExactlyInAnyOrder("kafka", "topics", "data", "scheduler", "log-sink", "trainer",
+                "trainer-cpu", "spark-master", "spark-worker", "spark-trainer", "tensorboard");
+    }
+
+    @Test
+    void theSparkDriverTrainsOnTheMasterItsWorkersJoin() throws Exception {
+        Result config = compose("--profile", "spark", "config");
+
+        assertThat(config.exitCode()).isZero();
+        assertThat(config.output()).contains("SPARK_MASTER: spark://spark-master:7077").contains("- spark://spark-master:7077");
     }
 
     private record Result(int exitCode, String output) {}

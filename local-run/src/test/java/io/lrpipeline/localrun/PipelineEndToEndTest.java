@@ -8,19 +8,15 @@ import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
 import io.lrpipeline.logsink.TfEventFiles;
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
-import io.lrpipeline.trainer.data.IdxFiles;
-import io.lrpipeline.trainer.data.LabeledImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -60,10 +56,7 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void runThePipeline() throws IOException {
-        Path data = work.resolve("data");
-        Files.createDirectories(data);
-        IdxFiles.write(images(256, 1), data.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"));
-        IdxFiles.write(images(32, 2), data.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"));
+        Path data = BandedImages.fashionMnistShaped(work.resolve("data"));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
 
@@ -74,21 +67,6 @@ class PipelineEndToEndTest {
                 "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--home", "..", "--quiet");
         console = output.toString(StandardCharsets.UTF_8);
         System.out.println(console);
-    }
-
-    /** 28×28 images whose class is a bright horizontal band at a class-specific height, plus noise. */
-    private static LabeledImages images(int count, long seed) {
-        Random random = new Random(seed);
-        byte[][] pixels = new byte[count][28 * 28];
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = i % 10;
-            for (int p = 0; p < pixels[i].length; p++) {
-                boolean band = p / 28 / 3 == labels[i];
-                pixels[i][p] = (byte) (band ? 200 + random.nextInt(55) : random.nextInt(40));
-            }
-        }
-        return new LabeledImages(28, 28, pixels, labels);
     }
 
     @Test
