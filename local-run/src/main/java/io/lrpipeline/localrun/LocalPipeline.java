@@ -53,6 +53,16 @@ public final class LocalPipeline implements Callable<Integer> {
                     + "without it the workers are threads of one trainer process (ParallelWrapper).")
     boolean cluster;
 
+    @Option(names = "--executor-memory", defaultValue = "${env:EXECUTOR_MEMORY:-2g}",
+            description = "With --cluster: each executor's heap, which holds the model's parameters and optimizer state as they arrive "
+                    + "(width 1.0: 4g or more) (env EXECUTOR_MEMORY; default ${DEFAULT-VALUE}).")
+    String executorMemory;
+
+    @Option(names = "--driver-memory", defaultValue = "${env:DRIVER_MEMORY:-2g}",
+            description = "The trainer's heap; with --cluster it receives every executor's parameters and optimizer state at each step "
+                    + "(width 1.0: about 0.5 GiB per worker, plus the model) (env DRIVER_MEMORY; default ${DEFAULT-VALUE}).")
+    String driverMemory;
+
     @Option(names = "--samples-per-epoch", defaultValue = "${env:SAMPLES_PER_EPOCH:-896}",
             description = "Images per epoch, dealt out among the workers batch by batch: a short demo epoch, not a pass over the data; 0: full passes over the training split (env SAMPLES_PER_EPOCH; default ${DEFAULT-VALUE}).")
     int samplesPerEpoch;
@@ -262,7 +272,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 // The driver only scores the model between epochs, while the executors wait: it may take every core.
                 environment = spark.environment(String.valueOf(Runtime.getRuntime().availableProcessors()));
             }
-            ServiceProcess trainer = startService("trainer", layout.trainer(arguments), environment);
+            ServiceProcess trainer = startService("trainer", layout.trainer(driverMemory, arguments), environment);
             boolean failed = trainer.waitFor() != 0;
             if (stopRequested) {
                 return 130;
@@ -314,7 +324,7 @@ public final class LocalPipeline implements Callable<Integer> {
      */
     private SparkCluster startSparkCluster(ServiceLayout layout) throws IOException, InterruptedException {
         sparkHome = Files.createTempDirectory("lr-pipeline-spark");
-        SparkCluster spark = SparkCluster.prepare(layout, sparkHome, LocalKafkaBroker.freePort(), workers);
+        SparkCluster spark = SparkCluster.prepare(layout, sparkHome, LocalKafkaBroker.freePort(), executorMemory);
         Map<String, String> environment = spark.environment(ompThreadsPerReplica());
         ServiceProcess master = startService("spark-master", spark.master(layout), environment);
         if (!Polling.until(STARTUP, master::isAlive, spark::masterListening)) {

@@ -30,9 +30,12 @@ record ServiceLayout(Path home, String java) {
         return plainService("log-sink", "io.lrpipeline.logsink.LogSinkMain", "-Xmx384m", arguments);
     }
 
-    /** The trainer as {@code java -jar}: its manifest names its classpath and opens what Spark needs on Java 17. */
-    List<String> trainer(List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-jar", jar(home, "trainer").toString()));
+    /**
+     * The trainer as {@code java -jar} with a heap of {@code heap} (Java's notation: 2g): its manifest names its
+     * classpath and opens what Spark needs on Java 17.
+     */
+    List<String> trainer(String heap, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar(home, "trainer").toString()));
         command.addAll(arguments);
         return command;
     }

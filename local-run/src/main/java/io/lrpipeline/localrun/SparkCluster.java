@@ -19,27 +19,26 @@ final class SparkCluster {
     private static final String HOST = "127.0.0.1";
     private final Path sparkHome;
     private final int port;
-    private final int workers;
+    private final String executorMemory;
 
-    private SparkCluster(Path sparkHome, int port, int workers) {
+    private SparkCluster(Path sparkHome, int port, String executorMemory) {
         this.sparkHome = sparkHome;
         this.port = port;
-        this.workers = workers;
+        this.executorMemory = executorMemory;
     }
 
-    /** Lays out a Spark installation in {@code sparkHome} (empty) for a master on {@code port} and {@code workers} workers. */
-    static SparkCluster prepare(ServiceLayout layout, Path sparkHome, int port, int workers) throws IOException {
+    /**
+     * Lays out a Spark installation in {@code sparkHome} (empty) for a master on {@code port} whose workers each have
+     * room for one executor of {@code executorMemory} (Spark's notation: 2g, 512m).
+     */
+    static SparkCluster prepare(ServiceLayout layout, Path sparkHome, int port, String executorMemory) throws IOException {
         Files.writeString(sparkHome.resolve("RELEASE"), "Spark from lr-pipeline's trainer jars\n");
         Files.createSymbolicLink(sparkHome.resolve("jars"), layout.trainerLibrary());
-        return new SparkCluster(sparkHome, port, workers);
+        return new SparkCluster(sparkHome, port, executorMemory);
     }
 
     String masterUrl() {
         return "spark://" + HOST + ":" + port;
-    }
-
-    int workers() {
-        return workers;
     }
 
     /** What the master, the workers and the driver run with; the executors inherit the workers' environment. */
@@ -55,16 +54,16 @@ final class SparkCluster {
         return layout.sparkDaemon("spark-master", List.of("--host", HOST, "--port", String.valueOf(port), "--webui-port", "0"));
     }
 
-    /** Worker {@code index}: one core, memory for one executor (the trainer asks 2 GiB each), its own work directory. */
+    /** Worker {@code index}: one core, memory for one executor, its own work directory. */
     List<String> worker(ServiceLayout layout, int index) {
-        return layout.sparkDaemon("spark-worker", List.of("--host", HOST, "--cores", "1", "--memory", "2g", "--webui-port", "0",
+        return layout.sparkDaemon("spark-worker", List.of("--host", HOST, "--cores", "1", "--memory", executorMemory, "--webui-port", "0",
                 "--work-dir", sparkHome.resolve("work-" + index).toString(), masterUrl()));
     }
 
     /** The Spark properties the trainer's driver needs to be reached by executors on this machine only. */
     List<String> driverArguments() {
         return List.of("--spark-master", masterUrl(), "--spark-conf", "spark.driver.host=" + HOST,
-                "--spark-conf", "spark.driver.bindAddress=" + HOST);
+                "--spark-conf", "spark.driver.bindAddress=" + HOST, "--spark-conf", "spark.executor.memory=" + executorMemory);
     }
 
     boolean masterListening() {

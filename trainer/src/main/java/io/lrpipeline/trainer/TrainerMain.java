@@ -199,6 +199,9 @@ public final class TrainerMain implements Callable<Integer> {
                     Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches),
                     engine, seed);
             train(id, data, fallback, model);
+        } catch (Engine.TrainingFailed e) {
+            System.err.println("trainer: " + e.getMessage());
+            return 1;
         }
         return 0;
     }

@@ -15,6 +15,13 @@ public interface Engine extends AutoCloseable {
     /** The calling thread trains every batch, the next ones prepared ahead on a thread of their own. */
     Engine ALONE = new AloneEngine();
 
+    /** The engine gave up on a step (Spark: a task failed more often than it retries); the message says why, in one line. */
+    final class TrainingFailed extends RuntimeException {
+        public TrainingFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** {@code replicas} threads of this process, each with batches of {@code batchSize}: {@link #ALONE} for one. */
     static Engine threads(int replicas, int batchSize) {
         return replicas == 1 ? ALONE : new ParallelWrapperEngine(replicas, batchSize);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
@@ -74,7 +75,9 @@ public final class SparkEngine implements Engine {
                 // Every step is a job over all replicas: start only once every slot is there (or after 60 s).
                 .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
-                .set("spark.executor.memory", "2g");
+                .set("spark.executor.memory", "2g")
+                // Each task's result is a whole model (parameters and optimizer state): bounded by the driver's heap, not by Spark's 1 GiB.
+                .set("spark.driver.maxResultSize", "0");
         ownJar().ifPresent(jar -> conf.set("spark.jars", jar.toString()));
         settings.forEach(conf::set);
         return new SparkEngine(new JavaSparkContext(conf), replicas, batchSize);
@@ -118,7 +121,7 @@ public final class SparkEngine implements Engine {
                 ParameterFingerprint before = ParameterFingerprint.of(model.params());
                 int epochCount = model.getEpochCount();
                 reports.reset();
-                sparkNetwork.fit(spark.parallelize(round, replicas));
+                fit(sparkNetwork, round, step + 1);
                 // SparkComputationGraph counts each fit as an epoch; the model's epochs are counted by Dl4jModel.
                 model.getConfiguration().setEpochCount(epochCount);
                 step++;
@@ -138,6 +141,23 @@ public final class SparkEngine implements Engine {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochResult(step, images, images == 0 ? Double.NaN : lossSum / images, Double.NaN, computeSeconds, seconds - computeSeconds);
+    }
+
+    /** One step; when Spark gives up on it (a task failed {@code spark.task.maxFailures} times), a one-line reason. */
+    private void fit(SparkComputationGraph sparkNetwork, List<DataSet> round, int step) {
+        try {
+            sparkNetwork.fit(spark.parallelize(round, replicas));
+        } catch (RuntimeException e) {
+            Throwable failure = e;
+            while (failure.getCause() != null && !(failure instanceof SparkException)) {
+                failure = failure.getCause();
+            }
+            if (!(failure instanceof SparkException)) {
+                throw e;
+            }
+            String reason = String.valueOf(failure.getMessage()).lines().findFirst().orElse("").trim();
+            throw new TrainingFailed("step " + step + " failed on the Spark cluster: " + reason, e);
+        }
     }
 
     /**
