@@ -5,6 +5,7 @@ import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.localrun.LocalPipeline;
+import io.lrpipeline.trainer.Checkpoints;
 import io.lrpipeline.trainer.LearningRateBoard;
 import io.lrpipeline.trainer.LearningRateFeed;
 import io.lrpipeline.trainer.MetricsPublisher;
@@ -100,13 +101,13 @@ public final class OverheadBenchmark implements Callable<Integer> {
         List<Instant> joinedAndFinished = new ArrayList<>();
         try (MetricsPublisher publisher = new MetricsPublisher(bootstrap)) {
             TrainingRun.Settings settings = new TrainingRun.Settings(run, "worker-0", 1, epochs, Duration.ofSeconds(60), Map.of(),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), 0);
             new TrainingRun(settings, model, board, metric -> {
                 publisher.accept(metric);
                 if (metric instanceof WorkerJoined || metric instanceof WorkerFinished) {
                     joinedAndFinished.add(metric.at());
                 }
-            }, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()).run();
+            }, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Checkpoints.NONE).run();
         } finally {
             feed.shutdown();
         }

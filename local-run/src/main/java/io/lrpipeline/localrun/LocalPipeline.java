@@ -127,6 +127,27 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "The Kafka broker's port on 127.0.0.1; 0 picks a free one (env KAFKA_PORT; default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
+    @Option(names = "--restart-workers", defaultValue = "${env:RESTART_WORKERS:-3}",
+            description = "Times a trainer that dies is started again; each time it goes on from its newest checkpoint (env RESTART_WORKERS; default ${DEFAULT-VALUE}).")
+    int restartWorkers;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "${env:CHECKPOINT_DIR:-checkpoints}",
+            description = "The trainers' checkpoints, per run and worker (env CHECKPOINT_DIR; default ${DEFAULT-VALUE}).")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "${env:CHECKPOINT_EVERY:-0}",
+            description = "Also checkpoint every this many steps within an epoch; 0: at each epoch's end only (env CHECKPOINT_EVERY; default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", defaultValue = "${env:RESUME:-auto}",
+            description = "The trainer's first start: auto (from the run's newest checkpoint, if any), never (start afresh, and so does "
+                    + "every restart), or a checkpoint file, restarts going on from the newest (env RESUME; default ${DEFAULT-VALUE}).")
+    String resume;
+
+    @Option(names = "--save-dir", defaultValue = "${env:SAVE_DIR:-models}",
+            description = "The trained model is saved as DIR/<run-id>/<worker>.zip (env SAVE_DIR; default ${DEFAULT-VALUE}).")
+    Path saveDir;
+
     @Option(names = "--keep-running", description = "After training, keep the broker, scheduler and log-sink up until Ctrl-C.")
     boolean keepRunning;
 
@@ -168,8 +189,8 @@ public final class LocalPipeline implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Presets.named(schedule);
-        if (workers < 0 || epochs < 1) {
-            console.println("lr-pipeline: --workers must be >= 0 and --epochs >= 1");
+        if (workers < 0 || epochs < 1 || restartWorkers < 0 || checkpointEvery < 0) {
+            console.println("lr-pipeline: --workers, --restart-workers and --checkpoint-every must be >= 0 and --epochs >= 1");
             return 2;
         }
         if (httpPort < 0 || httpPort > 65_535 || kafkaPort < 0 || kafkaPort > 65_535) {
@@ -272,13 +293,13 @@ public final class LocalPipeline implements Callable<Integer> {
                 // The driver only scores the model between epochs, while the executors wait: it may take every core.
                 environment = spark.environment(String.valueOf(Runtime.getRuntime().availableProcessors()));
             }
-            ServiceProcess trainer = startService("trainer", layout.trainer(driverMemory, arguments), environment);
-            boolean failed = trainer.waitFor() != 0;
+            int exit = trainUntilDone(layout, arguments, environment);
+            boolean failed = exit != 0;
             if (stopRequested) {
                 return 130;
             }
             if (failed) {
-                console.println("lr-pipeline: the trainer failed");
+                console.println("lr-pipeline: the trainer failed (exit " + exit + ")");
             }
             if (beforeStopping != null) {
                 beforeStopping.run(bootstrap, run);
@@ -300,6 +321,40 @@ public final class LocalPipeline implements Callable<Integer> {
             summary.shutdown();
             sink.stop(Duration.ofSeconds(20));
             return failed ? 1 : 0;
+        }
+    }
+
+    /**
+     * Runs the trainer, and starts it again when it dies, up to {@code --restart-workers} times: each start goes on from
+     * its newest checkpoint (unless {@code --resume never}). A refusal (exit 2: bad options or a checkpoint it will not load) is not retried. Returns its
+     * last exit status.
+     */
+    private int trainUntilDone(ServiceLayout layout, List<String> arguments, Map<String, String> environment) throws InterruptedException {
+        List<String> firstStart = new ArrayList<>(arguments);
+        firstStart.addAll(List.of("--resume", resume));
+        List<String> restart = new ArrayList<>(arguments);
+        restart.addAll(List.of("--resume", resume.equals("never") ? "never" : "auto"));
+        int restarts = 0;
+        while (true) {
+            ServiceProcess trainer = startService("trainer", layout.trainer(driverMemory, restarts == 0 ? firstStart : restart), environment);
+            int exit = trainer.waitFor();
+            forget(trainer);
+            if (exit == 0 || exit == 2 || stopRequested || restarts == restartWorkers) {
+                if (restarts > 0) {
+                    console.printf("lr-pipeline: the trainer was started again %d time%s (of --restart-workers %d), each from its newest checkpoint in %s%n",
+                            restarts, restarts == 1 ? "" : "s", restartWorkers, checkpointDir.toAbsolutePath().normalize());
+                }
+                return exit;
+            }
+            restarts++;
+            console.printf("lr-pipeline: the trainer died (exit %d); starting it again from its newest checkpoint (restart %d of %d)%n",
+                    exit, restarts, restartWorkers);
+        }
+    }
+
+    private void forget(ServiceProcess service) {
+        synchronized (services) {
+            services.remove(service);
         }
     }
 
@@ -373,7 +428,10 @@ public final class LocalPipeline implements Callable<Integer> {
                 "--precise-bn-batches", String.valueOf(preciseBatchNormBatches),
                 "--data-format", dataFormat,
                 "--data-dir", dataDir.toAbsolutePath().toString(),
-                "--fallback-schedule", schedule));
+                "--fallback-schedule", schedule,
+                "--checkpoint-dir", checkpointDir.toAbsolutePath().normalize().toString(),
+                "--checkpoint-every", String.valueOf(checkpointEvery),
+                "--save-dir", saveDir.toAbsolutePath().normalize().toString()));
         arguments.addAll(replicas);
         return arguments;
     }

@@ -9,6 +9,7 @@ import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class RunSummary implements Runnable {
     private final PrintStream console;
     private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
     private final Map<String, Evaluation> tests = new TreeMap<>();
+    private final Map<String, List<String>> resumes = new TreeMap<>();
     private volatile boolean closed;
 
     RunSummary(String bootstrapServers, String runId, PrintStream console) {
@@ -103,6 +105,13 @@ final class RunSummary implements Runnable {
         return new TreeMap<>(tests);
     }
 
+    /** Where each worker went on from a checkpoint when it was started again: "epoch 2, after iteration 7". */
+    synchronized Map<String, List<String>> resumes() {
+        Map<String, List<String>> copy = new TreeMap<>();
+        resumes.forEach((worker, at) -> copy.put(worker, List.copyOf(at)));
+        return copy;
+    }
+
     void print(PrintStream out) {
         out.println();
         out.printf("%-6s %-10s %-22s %-10s %-9s %-9s %-9s %s%n", "epoch", "worker", "lr applied", "source", "loss", "val loss",
@@ -114,6 +123,8 @@ final class RunSummary implements Runnable {
                 format(line.imagesPerSecond(), "%.1f"))));
         tests().forEach((worker, test) -> out.printf("test   %-10s accuracy %.3f, loss %.4f on %,d test images%n",
                 worker, test.accuracy(), test.loss(), test.samples()));
+        resumes().forEach((worker, at) -> out.printf("resumed %-8s %d time%s from its checkpoints: %s%n", worker, at.size(),
+                at.size() == 1 ? "" : "s", String.join("; ", at)));
     }
 
     private static String format(Double value, String pattern) {
@@ -137,7 +148,10 @@ final class RunSummary implements Runnable {
         } catch (InvalidEventException e) {
             return;
         }
-        if (metric instanceof EpochStarted started) {
+        if (metric instanceof WorkerJoined joined && (joined.startEpoch() > 0 || joined.startIteration() > 0)) {
+            resumes.computeIfAbsent(joined.workerId(), w -> new ArrayList<>())
+                    .add("epoch %d after iteration %d".formatted(joined.startEpoch(), joined.startIteration()));
+        } else if (metric instanceof EpochStarted started) {
             update(started.epoch(), started.workerId(),
                     line -> new EpochLine(started.learningRate(), started.source().name().toLowerCase(), line.loss(), line.validation(),
                             line.imagesPerSecond()));

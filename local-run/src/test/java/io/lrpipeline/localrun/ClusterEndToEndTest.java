@@ -12,6 +12,7 @@ import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
 import io.lrpipeline.logsink.TfEventFiles;
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import io.lrpipeline.trainer.data.BandedImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,7 +81,8 @@ class ClusterEndToEndTest {
                     "--cluster", "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2", "--kafka-port", String.valueOf(kafkaPort),
                     "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
                     "--validation-samples", "16", "--test-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
-                    "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--home", ".."));
+                    "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--checkpoint-dir", work.resolve("checkpoints").toString(),
+                    "--save-dir", work.resolve("models").toString(), "--home", ".."));
             try (KafkaConsumer<String, String> metrics = metricsConsumer(bootstrap)) {
                 // The operator's change, sent once the model trains its second epoch.
                 EpochStarted second = (EpochStarted) awaitMetric(metrics, run,

@@ -101,7 +101,7 @@ class LocalRunCliTest {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), LocalPipeline.class.getName(),
                     "--run-id", RUN, "--data-dir", work.resolve("data").toString(), "--logdir", work.resolve("runs").toString(),
-                    "--home", "..", "--quiet"));
+                    "--checkpoint-dir", work.resolve("checkpoints").toString(), "--save-dir", work.resolve("models").toString(), "--home", "..", "--quiet"));
             command.addAll(List.of(options));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             LocalRun run = new LocalRun(process, Collections.synchronizedList(new ArrayList<>()));

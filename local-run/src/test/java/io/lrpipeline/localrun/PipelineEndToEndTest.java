@@ -8,6 +8,7 @@ import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
 import io.lrpipeline.logsink.TfEventFiles;
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import io.lrpipeline.trainer.data.BandedImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,7 +65,8 @@ class PipelineEndToEndTest {
                 "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
                 "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
                 "--validation-samples", "16", "--test-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
-                "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(), "--home", "..", "--quiet");
+                "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(),
+                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--save-dir", work.resolve("models").toString(), "--home", "..", "--quiet");
         console = output.toString(StandardCharsets.UTF_8);
         System.out.println(console);
     }
@@ -73,6 +75,23 @@ class PipelineEndToEndTest {
     void runsToTheEndAndTellsHowToViewTheLogs() {
         assertThat(exitCode).as(console).isZero();
         assertThat(console).contains("tensorboard --logdir " + work.resolve("runs").toAbsolutePath().normalize());
+    }
+
+    /** The model saved at the end, scored again by {@code trainer evaluate} on the same test images, scores what the run logged. */
+    @Test
+    void theSavedModelEvaluatedAgainScoresWhatTheRunLoggedForItsTest() throws Exception {
+        Path model = work.resolve("models").resolve(RUN).resolve("worker.zip");
+        assertThat(console).contains("model saved to " + model.toAbsolutePath().normalize());
+        Process evaluate = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("..", "trainer", "target", "trainer.jar").toString(), "evaluate", "--model", model.toString(),
+                "--data-dir", work.resolve("data").toString(), "--samples", "16").redirectErrorStream(true).start();
+        String printed = new String(evaluate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(evaluate.waitFor()).as(printed).isZero();
+
+        double accuracy = scalars(runDir().resolve(SCORING_WORKER), "test/accuracy").get(0).value();
+        double loss = scalars(runDir().resolve(SCORING_WORKER), "test/loss").get(0).value();
+        assertThat(printed).contains(model + " on the test split of " + work.resolve("data") + ": loss " + "%.4f".formatted(loss)
+                + " | accuracy " + "%.4f".formatted(accuracy)).contains("| 16 images");
     }
 
     @Test

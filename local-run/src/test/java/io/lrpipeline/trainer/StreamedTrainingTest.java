@@ -57,7 +57,8 @@ class StreamedTrainingTest {
                     "-jar", Path.of("..", "trainer", "target", "trainer.jar").toString(),
                     "--bootstrap-servers", broker.bootstrapServers(), "--run-id", "streamed", "--worker-index", "0", "--workers", "1",
                     "--epochs", "1", "--data-dir", data.toString(), "--input-size", String.valueOf(INPUT), "--width", "0.03",
-                    "--batch-size", "8", "--validation-fraction", "0.0303", "--rate-wait-seconds", "0", "--progress-seconds", "60")
+                    "--batch-size", "8", "--validation-fraction", "0.0303", "--rate-wait-seconds", "0", "--progress-seconds", "60",
+                    "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--save-dir", dir.resolve("models").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("trainer.log").toFile()).start();
             boolean exited = trainer.waitFor(10, TimeUnit.MINUTES);
             if (!exited) {

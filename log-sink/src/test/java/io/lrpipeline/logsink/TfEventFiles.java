@@ -200,6 +200,28 @@ public final class TfEventFiles {
         return view;
     }
 
+    /**
+     * What TensorBoard's default loader, the Rust data server, shows of {@code dir}: it ignores session starts, and
+     * within each tag's series a point at a step not after the newest read drops the points read before it at that
+     * step or after ({@code reservoir.rs}: preemption by step).
+     */
+    public static List<Point> defaultLoaderView(Path dir) throws IOException {
+        List<Point> view = new ArrayList<>();
+        Map<String, Long> newest = new HashMap<>();
+        for (Point point : readPointsIn(dir)) {
+            if (point.tag().equals("START")) {
+                continue;
+            }
+            Long last = newest.get(point.tag());
+            if (last != null && point.step() <= last) {
+                view.removeIf(earlier -> earlier.tag().equals(point.tag()) && earlier.step() >= point.step());
+            }
+            newest.put(point.tag(), point.step());
+            view.add(point);
+        }
+        return view;
+    }
+
     /** The hyper-parameters of the HParams {@code SessionStartInfo} records in {@code dir}, one map per record. */
     public static List<Map<String, Object>> hyperParametersIn(Path dir) throws IOException {
         List<Map<String, Object>> sessions = new ArrayList<>();

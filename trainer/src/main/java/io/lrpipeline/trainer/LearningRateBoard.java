@@ -39,6 +39,11 @@ public final class LearningRateBoard {
         }
     }
 
+    /** Whether the scheduler's rate for {@code epoch} is here already. */
+    public synchronized boolean has(int epoch) {
+        return byEpoch.containsKey(epoch);
+    }
+
     /**
      * The rate for {@code epoch}: the scheduler's event if it comes within {@code timeout}, otherwise the
      * rate the run's last known plan gives (or the fallback schedule when no state was seen), and the decision says so.

@@ -1,6 +1,9 @@
 package io.lrpipeline.trainer;
 
 import io.lrpipeline.events.Evaluation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,21 @@ public interface TrainableModel {
      * their tasks); {@code NaN} where the engine does not tell a share apart from training.
      */
     record EpochResult(int steps, int images, double meanLoss, double dataWaitSeconds, double computeSeconds, double syncSeconds) {
+        /** Nothing trained yet. */
+        public static final EpochResult NONE = new EpochResult(0, 0, Double.NaN, Double.NaN, 0, Double.NaN);
+
+        /** This part of an epoch and the {@code next} one together. */
+        public EpochResult plus(EpochResult next) {
+            int allImages = images + next.images;
+            double loss = images == 0 ? next.meanLoss : next.images == 0 ? meanLoss : (meanLoss * images + next.meanLoss * next.images) / allImages;
+            return new EpochResult(steps + next.steps, allImages, loss, sum(dataWaitSeconds, next.dataWaitSeconds),
+                    computeSeconds + next.computeSeconds, sum(syncSeconds, next.syncSeconds));
+        }
+
+        private static double sum(double a, double b) {
+            return Double.isNaN(a) ? b : Double.isNaN(b) ? a : a + b;
+        }
+
         public double seconds() {
             return (Double.isNaN(dataWaitSeconds) ? 0 : dataWaitSeconds) + computeSeconds + (Double.isNaN(syncSeconds) ? 0 : syncSeconds);
         }
@@ -62,8 +80,37 @@ public interface TrainableModel {
 
     double learningRate();
 
-    /** Trains epoch {@code epoch} of this worker's data, telling {@code listener} as it goes. */
-    EpochResult trainEpoch(int epoch, EpochListener listener);
+    /** Optimizer steps in epoch {@code epoch}. */
+    int stepsInEpoch(int epoch);
+
+    /**
+     * Trains steps {@code fromStep + 1} to {@code toStep} of epoch {@code epoch} of this worker's data (all of it: 0 to
+     * {@link #stepsInEpoch}), telling {@code listener} as it goes; the same steps give the same model however the epoch
+     * is cut.
+     */
+    EpochResult train(int epoch, int fromStep, int toStep, EpochListener listener);
+
+    /** Ends epoch {@code epoch} once its steps are trained, before it is scored. */
+    void endEpoch(int epoch);
+
+    /** The whole of epoch {@code epoch}, ended. */
+    default EpochResult trainEpoch(int epoch, EpochListener listener) {
+        EpochResult result = train(epoch, 0, stepsInEpoch(epoch), listener);
+        endEpoch(epoch);
+        return result;
+    }
+
+    /**
+     * What the model is, exactly enough to tell another apart: its parameter arrays and their shapes, and the size of
+     * its optimizer's state. A checkpoint of a model of another shape is refused.
+     */
+    String shape();
+
+    /** Writes the model as it is now: configuration, parameters, optimizer state, step and epoch counters. */
+    void writeState(OutputStream out) throws IOException;
+
+    /** Makes this model what {@link #writeState} wrote; the caller has checked it is of this {@link #shape}. */
+    void readState(InputStream in) throws IOException;
 
     /** The model scored on the validation split; empty when there is none. */
     Optional<Evaluation> validate();

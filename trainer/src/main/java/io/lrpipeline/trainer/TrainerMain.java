@@ -4,6 +4,7 @@ import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.trainer.TrainingRun.Settings;
+import io.lrpipeline.trainer.checkpoint.CheckpointStore;
 import io.lrpipeline.trainer.data.DataException;
 import io.lrpipeline.trainer.data.DataSettings;
 import io.lrpipeline.trainer.data.FolderImageData;
@@ -15,8 +16,12 @@ import io.lrpipeline.trainer.model.SparkEngine;
 import io.lrpipeline.trainer.model.InceptionV4;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
 import io.lrpipeline.trainer.model.Optimizer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,12 +32,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.spark.deploy.master.Master;
 import org.apache.spark.deploy.worker.Worker;
+import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** A trainer worker: Inception-v4 on Fashion-MNIST or an image tree, learning rate from the scheduler, metrics to Kafka. */
-@Command(name = "trainer", mixinStandardHelpOptions = true,
+@Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = EvaluateCommand.class,
         description = "Trains Inception-v4 on one worker's share of an image data set, applying the scheduler's learning rate at each epoch.")
 public final class TrainerMain implements Callable<Integer> {
     private static final Map<String, Consumer<String[]>> SPARK_DAEMONS = Map.of("spark-master", Master::main, "spark-worker", Worker::main);
@@ -148,8 +154,31 @@ public final class TrainerMain implements Callable<Integer> {
             description = "Preset used if the scheduler never answers and lr.state has nothing for the run (env FALLBACK_SCHEDULE).")
     String fallbackSchedule;
 
-    @Option(names = "--seed", defaultValue = "${env:SEED:-42}", description = "Seed for weights and data order (env SEED).")
+    @Option(names = "--seed", defaultValue = "${env:SEED:-42}", description = "Seed for weights, data order and each step's dropout (env SEED).")
     long seed;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "${env:CHECKPOINT_DIR:-checkpoints}",
+            description = "Checkpoints go to DIR/<run-id>/<worker-id>/: weights, optimizer state, counters, the epoch's rate and its place "
+                    + "in the data, at every epoch's end and every --checkpoint-every steps (env CHECKPOINT_DIR).")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "${env:CHECKPOINT_EVERY:-0}",
+            description = "Also checkpoint after every this many steps within an epoch; 0: at epochs' ends only (env CHECKPOINT_EVERY).")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "${env:KEEP_CHECKPOINTS:-3}",
+            description = "The newest checkpoints kept; 0 writes none (env KEEP_CHECKPOINTS).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", defaultValue = "${env:RESUME:-auto}",
+            description = "auto: go on from the newest intact checkpoint of this run and worker, if any; never: start afresh; or a checkpoint "
+                    + "file to go on from (env RESUME).")
+    String resume;
+
+    @Option(names = "--save-dir", defaultValue = "${env:SAVE_DIR:-models}",
+            description = "The trained model is saved at the end as DIR/<run-id>/<worker-id>.zip, DL4J's format with the optimizer state "
+                    + "(ModelSerializer; score it with 'trainer evaluate') (env SAVE_DIR).")
+    Path saveDir;
 
     /**
      * Trains, or with {@code spark-master ARGS} / {@code spark-worker ARGS} runs a Spark standalone master or worker
@@ -199,11 +228,38 @@ public final class TrainerMain implements Callable<Integer> {
                     Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches),
                     engine, seed);
             train(id, data, fallback, model);
+            saveModel(id, model);
         } catch (Engine.TrainingFailed e) {
             System.err.println("trainer: " + e.getMessage());
             return 1;
+        } catch (Checkpoints.Refused e) {
+            System.err.println("trainer: " + e.getMessage());
+            return 2;
         }
         return 0;
+    }
+
+    /** The trained model, written to a temporary file and renamed: a saved model is whole. */
+    private void saveModel(String id, Dl4jModel model) throws IOException {
+        Path file = saveDir.resolve(runId).resolve(id + ".zip");
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            model.writeState(out);
+        }
+        ModelSerializer.addObjectToFile(temporary.toFile(), EvaluateCommand.INPUT_SIZE, inputSize);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("%s | model saved to %s (score it: trainer evaluate --model %s)%n", id, file, file);
+    }
+
+    /** This worker's checkpoints, or none with --keep-checkpoints 0. */
+    private Checkpoints checkpoints(String id, ImageData data, Dl4jModel model) {
+        if (keepCheckpoints == 0) {
+            return Checkpoints.NONE;
+        }
+        String dataOrder = "batches of %d, %d replicas, %,d images per epoch, seed %d".formatted(batchSize, replicas(), data.imagesInEpoch(0), seed);
+        return new CheckpointStore(checkpointDir.resolve(runId).resolve(id), keepCheckpoints,
+                new CheckpointStore.Identity(runId, id, model.shape(), dataOrder), CheckpointStore.Resume.parse(resume), System.out, Clock.systemUTC());
     }
 
     private void train(String id, ImageData data, ScheduleSpec fallback, Dl4jModel model) throws InterruptedException {
@@ -221,8 +277,8 @@ public final class TrainerMain implements Callable<Integer> {
         feed.start();
         try (MetricsPublisher metrics = new MetricsPublisher(bootstrapServers)) {
             Settings settings = new Settings(runId, id, runWorkers(), epochs, Duration.ofSeconds(rateWaitSeconds),
-                    hyperParameters(data), Duration.ofMillis((long) (progressSeconds * 1000)));
-            new TrainingRun(settings, model, board, metrics, System.out, Clock.systemUTC()).run();
+                    hyperParameters(data), Duration.ofMillis((long) (progressSeconds * 1000)), checkpointEvery);
+            new TrainingRun(settings, model, board, metrics, System.out, Clock.systemUTC(), checkpoints(id, data, model)).run();
         } finally {
             feed.shutdown();
         }
@@ -230,8 +286,8 @@ public final class TrainerMain implements Callable<Integer> {
 
     private Optional<String> optionProblem() {
         if (epochs < 1 || batchSize < 1 || samplesPerEpoch < 0 || validationSamples < 0 || testSamples < 0 || prefetch < 1
-                || preciseBatchNormBatches < 0 || workersPerProcess < 1) {
-            return Optional.of("--epochs, --batch-size, --prefetch and --workers-per-process must be >= 1, sample and batch counts >= 0");
+                || preciseBatchNormBatches < 0 || workersPerProcess < 1 || checkpointEvery < 0 || keepCheckpoints < 0) {
+            return Optional.of("--epochs, --batch-size, --prefetch and --workers-per-process must be >= 1, sample, batch and checkpoint counts >= 0");
         }
         if (sparkMaster != null && (workersPerProcess > 1 || workerIndex >= 0)) {
             return Optional.of("--spark-master trains one model over --workers Spark tasks from the whole training split: "

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -27,6 +28,11 @@ import java.util.stream.IntStream;
  * test split once. Each replica of the model is a worker of the run ({@link #replicaIds}): it reports its own
  * start (with the rate its optimizer held), steps and end; the one model's validation and test scores go with the
  * first replica. No deep-learning types: the model is a {@link TrainableModel}.
+ *
+ * <p>It saves a checkpoint at the end of every epoch, and with {@code checkpointEvery} > 0 also after every that many
+ * steps within one, and starts from the newest one its {@link Checkpoints} give: it announces the epoch and step it
+ * resumes at, goes on inside an epoch at the rate that epoch had (recorded, not decided again), at the step after the
+ * checkpoint's, with the epoch's totals so far, so that every step is trained once into the model it ends with.
  */
 public final class TrainingRun {
     /**
@@ -35,7 +41,7 @@ public final class TrainingRun {
      * first and last step of an epoch always are).
      */
     public record Settings(String runId, String workerId, int workers, int epochs, Duration rateWait,
-            Map<String, Object> hyperParameters, Duration progressEvery) {}
+            Map<String, Object> hyperParameters, Duration progressEvery, int checkpointEvery) {}
 
     private final Settings settings;
     private final TrainableModel model;
@@ -43,16 +49,18 @@ public final class TrainingRun {
     private final Consumer<TrainingMetric> metrics;
     private final PrintStream progress;
     private final Clock clock;
+    private final Checkpoints checkpoints;
     private final List<String> workerIds;
 
     public TrainingRun(Settings settings, TrainableModel model, LearningRateBoard rates, Consumer<TrainingMetric> metrics,
-            PrintStream progress, Clock clock) {
+            PrintStream progress, Clock clock, Checkpoints checkpoints) {
         this.settings = settings;
         this.model = model;
         this.rates = rates;
         this.metrics = metrics;
         this.progress = progress;
         this.clock = clock;
+        this.checkpoints = checkpoints;
         this.workerIds = replicaIds(settings.workerId(), model.replicas());
     }
 
@@ -62,12 +70,24 @@ public final class TrainingRun {
     }
 
     public void run() throws InterruptedException {
-        for (String id : workerIds) {
-            metrics.accept(new WorkerJoined(settings.runId(), id, settings.workers(), settings.epochs(), 0, 0, settings.hyperParameters(),
-                    clock.instant()));
+        Progress start = checkpoints.resume(model).orElse(Progress.START);
+        if (start != Progress.START) {
+            progress.printf("%s | resumed from a checkpoint: epoch %d, step %d of %d, iteration %d%s%n", settings.workerId(), start.epoch() + 1,
+                    start.stepsDone(), start.epoch() < settings.epochs() ? model.stepsInEpoch(start.epoch()) : 0, start.iteration(),
+                    start.midEpoch() ? ", at the epoch's rate " + start.rate().learningRate() : "");
         }
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            trainEpoch(epoch, applyRateFor(epoch));
+        for (String id : workerIds) {
+            metrics.accept(new WorkerJoined(settings.runId(), id, settings.workers(), settings.epochs(), start.epoch(), start.iteration(),
+                    settings.hyperParameters(), clock.instant()));
+        }
+        for (int epoch = start.epoch(); epoch < settings.epochs(); epoch++) {
+            if (epoch == start.epoch() && start.midEpoch()) {
+                resumeRate(start.rate());
+                trainEpoch(epoch, start);
+            } else {
+                RateDecision rate = applyRateFor(epoch);
+                trainEpoch(epoch, new Progress(epoch, 0, model.iterations(), model.iterations(), rate, List.of(), EpochResult.NONE));
+            }
         }
         Evaluation test = model.test().orElse(null);
         if (test != null) {
@@ -81,6 +101,10 @@ public final class TrainingRun {
     }
 
     private RateDecision applyRateFor(int epoch) throws InterruptedException {
+        if (!rates.has(epoch)) {
+            progress.printf("%s | epoch %d | waiting up to %ds for the scheduler's learning rate%n", settings.workerId(), epoch + 1,
+                    settings.rateWait().toSeconds());
+        }
         RateDecision rate = rates.await(epoch, settings.rateWait());
         if (rate.source() == RateSource.FALLBACK) {
             progress.printf("%s | epoch %d | no learning rate from the scheduler within %ds: using %s from the last schedule it had%n",
@@ -92,17 +116,33 @@ public final class TrainingRun {
         return rate;
     }
 
-    private void trainEpoch(int epoch, RateDecision rate) {
+    /** Inside an epoch, the rate it had: the checkpoint's model holds it already, set again only if it does not. */
+    private void resumeRate(RateDecision rate) {
+        if (model.learningRate() != rate.learningRate()) {
+            model.setLearningRate(rate.learningRate());
+        }
+    }
+
+    /**
+     * Epoch {@code epoch} from where {@code from} stands in it: the steps, a checkpoint every {@code checkpointEvery}
+     * steps, the epoch's end, its validation, and the checkpoint of the epoch's end.
+     */
+    private void trainEpoch(int epoch, Progress from) {
+        RateDecision rate = from.rate();
         long started = System.nanoTime();
         ReplicaEpoch[] replicas = new ReplicaEpoch[workerIds.size()];
         for (int r = 0; r < replicas.length; r++) {
-            replicas[r] = new ReplicaEpoch(model.learningRate());
+            replicas[r] = r < from.replicas().size() ? new ReplicaEpoch(from.replicas().get(r)) : new ReplicaEpoch(model.learningRate());
         }
-        EpochResult result = model.trainEpoch(epoch, new EpochListener() {
+        boolean[] announced = new boolean[replicas.length];
+        EpochListener listener = new EpochListener() {
             @Override
             public void started(int replica, double learningRate, long iteration) {
-                metrics.accept(new EpochStarted(settings.runId(), workerIds.get(replica), epoch, learningRate, rate.scheduleVersion(),
-                        rate.source(), rate.eventId(), iteration, clock.instant()));
+                if (!announced[replica]) {
+                    announced[replica] = true;
+                    metrics.accept(new EpochStarted(settings.runId(), workerIds.get(replica), epoch, learningRate, rate.scheduleVersion(),
+                            rate.source(), rate.eventId(), from.epochStartIteration(), clock.instant()));
+                }
             }
 
             @Override
@@ -114,11 +154,23 @@ public final class TrainingRun {
                 metrics.accept(new IterationCompleted(settings.runId(), id, epoch, step.iteration(), step.loss(), clock.instant()));
                 if (line) {
                     progress.printf("%s | epoch %d/%d | iteration %d/%d | %.1f img/s | loss %.4f | lr %s%n", id, epoch + 1,
-                            settings.epochs(), step.stepInEpoch(), step.stepsInEpoch(), replica.images() / Math.max(1e-9, seconds),
+                            settings.epochs(), step.stepInEpoch(), step.stepsInEpoch(), replica.imagesHere() / Math.max(1e-9, seconds),
                             step.loss(), step.learningRate());
                 }
             }
-        });
+        };
+        int steps = model.stepsInEpoch(epoch);
+        EpochResult result = from.epochSoFar();
+        for (int done = from.stepsDone(); done < steps; ) {
+            int until = settings.checkpointEvery() > 0 ? Math.min(steps, (done / settings.checkpointEvery() + 1) * settings.checkpointEvery()) : steps;
+            result = result.plus(model.train(epoch, done, until, listener));
+            done = until;
+            if (done < steps) {
+                checkpoints.save(new Progress(epoch, done, model.iterations(), from.epochStartIteration(), rate, soFar(replicas), result),
+                        model);
+            }
+        }
+        model.endEpoch(epoch);
         Evaluation validation = model.validate().orElse(null);
         for (int r = 0; r < replicas.length; r++) {
             ReplicaEpoch replica = replicas[r];
@@ -132,6 +184,11 @@ public final class TrainingRun {
                     imagesPerSecond, shares(result),
                     replica.learningRate());
         }
+        checkpoints.save(new Progress(epoch + 1, 0, model.iterations(), model.iterations(), rate, List.of(), EpochResult.NONE), model);
+    }
+
+    private static List<Progress.ReplicaSoFar> soFar(ReplicaEpoch[] replicas) {
+        return Arrays.stream(replicas).map(ReplicaEpoch::soFar).toList();
     }
 
     /** The shares of the epoch not spent training, where the engine tells them: " (12% waiting for data)". */
@@ -150,10 +207,14 @@ public final class TrainingRun {
         return evaluation.top5Accuracy() == null ? "" : ", top-5 %.3f".formatted(evaluation.top5Accuracy());
     }
 
-    /** One replica's epoch so far; written by that replica's thread, read by the run's thread after the epoch. */
+    /**
+     * One replica's epoch so far, from a checkpoint's totals on where the epoch resumed; written by that replica's
+     * thread, read by the run's thread between the epoch's parts.
+     */
     private static final class ReplicaEpoch {
         private int steps;
         private int images;
+        private int imagesHere;
         private double lossSum;
         private double learningRate;
         private long lastLine = Long.MIN_VALUE;
@@ -162,10 +223,18 @@ public final class TrainingRun {
             this.learningRate = learningRate;
         }
 
+        ReplicaEpoch(Progress.ReplicaSoFar soFar) {
+            this(soFar.learningRate());
+            steps = soFar.steps();
+            images = soFar.images();
+            lossSum = soFar.lossSum();
+        }
+
         /** Counts {@code step}; whether a progress line is due for it. */
         synchronized boolean add(Step step, long nowMillis, long everyMillis) {
             steps++;
             images += step.images();
+            imagesHere += step.images();
             lossSum += step.loss() * step.images();
             learningRate = step.learningRate();
             boolean due = step.stepInEpoch() == 1 || step.stepInEpoch() == step.stepsInEpoch() || nowMillis - lastLine >= everyMillis;
@@ -181,6 +250,15 @@ public final class TrainingRun {
 
         synchronized int images() {
             return images;
+        }
+
+        /** Images this process trained in the epoch, for its progress lines' speed. */
+        synchronized int imagesHere() {
+            return imagesHere;
+        }
+
+        synchronized Progress.ReplicaSoFar soFar() {
+            return new Progress.ReplicaSoFar(steps, images, lossSum, learningRate);
         }
 
         synchronized double meanLoss() {

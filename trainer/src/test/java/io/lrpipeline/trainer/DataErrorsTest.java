@@ -80,14 +80,27 @@ class DataErrorsTest {
                 dir.toString(), "--spark-master", "local[8]", "--workers", "8");
     }
 
+    @Test
+    void evaluateTellsAMissingOrUnreadableModelInOneLine() throws Exception {
+        assertOneLineAndExitCode2("trainer evaluate: no model file " + dir.resolve("none.zip"), false, "evaluate", "--model",
+                dir.resolve("none.zip").toString());
+        Files.writeString(dir.resolve("text.zip"), "not a model");
+        assertOneLineAndExitCode2("trainer evaluate: " + dir.resolve("text.zip") + " is not a model DL4J can read", false, "evaluate",
+                "--model", dir.resolve("text.zip").toString());
+    }
+
     private static void assertOneLineAndExitCode2(String expected, String... options) {
+        assertOneLineAndExitCode2(expected, true, options);
+    }
+
+    private static void assertOneLineAndExitCode2(String expected, boolean training, String... options) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
         int exit;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] arguments = Stream.concat(Arrays.stream(options), Stream.of(
-                    "--bootstrap-servers", "127.0.0.1:9")).toArray(String[]::new);
+            String[] arguments = Stream.concat(Arrays.stream(options), training ? Stream.of("--bootstrap-servers", "127.0.0.1:9") : Stream.of())
+                    .toArray(String[]::new);
             exit = new CommandLine(new TrainerMain()).execute(arguments);
         } finally {
             System.setErr(original);
@@ -96,6 +109,6 @@ class DataErrorsTest {
         String printed = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).isEqualTo(2);
         assertThat(printed.lines()).hasSize(1);
-        assertThat(printed).startsWith("trainer: ").contains(expected).doesNotContain("Exception");
+        assertThat(printed).startsWith("trainer").contains(expected).doesNotContain("Exception");
     }
 }

@@ -70,6 +70,13 @@ public final class IdxImageData implements ImageData {
         return batches(train, settings.epochOrder(share, epoch));
     }
 
+    /** Resized without augmentation: the batches before {@code fromBatch} are skipped, not made. */
+    @Override
+    public DataSetIterator trainEpoch(int epoch, int fromBatch) {
+        int[] order = settings.epochOrder(share, epoch);
+        return batches(train, Arrays.copyOfRange(order, Math.min(order.length, fromBatch * settings.batchSize()), order.length));
+    }
+
     @Override
     public Optional<DataSetIterator> validation() {
         return validation.length == 0 ? Optional.empty() : Optional.of(batches(train, validation));

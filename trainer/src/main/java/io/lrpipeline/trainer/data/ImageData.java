@@ -40,6 +40,19 @@ public interface ImageData {
     /** This worker's training images of epoch {@code epoch}, in order, in batches. */
     DataSetIterator trainEpoch(int epoch);
 
+    /**
+     * Epoch {@code epoch} from its batch {@code fromBatch} on (0-based), each image as {@link #trainEpoch(int)} gives it:
+     * where an epoch resumes. By default the batches before are made and dropped, so that every random draw of the
+     * epoch's augmentation happens as it would have.
+     */
+    default DataSetIterator trainEpoch(int epoch, int fromBatch) {
+        DataSetIterator batches = trainEpoch(epoch);
+        for (int batch = 0; batch < fromBatch && batches.hasNext(); batch++) {
+            batches.next();
+        }
+        return batches;
+    }
+
     /** The validation split held out of the training data, whole; empty when none is held out. */
     Optional<DataSetIterator> validation();
 

@@ -19,7 +19,7 @@ final class AloneEngine implements Engine {
     }
 
     @Override
-    public EpochResult train(ComputationGraph model, DataSetIterator epoch, int steps, int prefetch, EpochListener listener) {
+    public EpochResult train(ComputationGraph model, DataSetIterator epoch, Steps steps, int prefetch, EpochListener listener) {
         AsyncDataSetIterator batches = new AsyncDataSetIterator(epoch, prefetch);
         long waiting = 0;
         long computing = 0;
@@ -28,13 +28,14 @@ final class AloneEngine implements Engine {
         int step = 0;
         try {
             listener.started(0, Dl4jModel.learningRateOf(model), model.getIterationCount());
-            while (true) {
+            while (step < steps.count()) {
                 long asked = System.nanoTime();
                 if (!batches.hasNext()) {
                     break;
                 }
                 DataSet batch = batches.next();
                 long got = System.nanoTime();
+                StepSeeds.seedStep(model, 0);
                 model.fit(batch);
                 double loss = model.score();
                 computing += System.nanoTime() - got;
@@ -42,7 +43,7 @@ final class AloneEngine implements Engine {
                 int size = batch.numExamples();
                 lossSum += loss * size;
                 images += size;
-                listener.step(new Step(0, model.getIterationCount(), ++step, steps, loss, size, Dl4jModel.learningRateOf(model)));
+                listener.step(new Step(0, model.getIterationCount(), steps.number(++step), steps.ofEpoch(), loss, size, Dl4jModel.learningRateOf(model)));
             }
         } finally {
             batches.shutdown();

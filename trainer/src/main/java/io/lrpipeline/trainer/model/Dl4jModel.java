@@ -4,10 +4,21 @@ import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.trainer.Scores;
 import io.lrpipeline.trainer.TrainableModel;
 import io.lrpipeline.trainer.data.ImageData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -81,18 +92,68 @@ public final class Dl4jModel implements TrainableModel {
     }
 
     /** Optimizer steps in epoch {@code epoch}: batches, or with several replicas, full rounds of one batch each. */
+    @Override
     public int stepsInEpoch(int epoch) {
         return data.batchesInEpoch(epoch) / engine.replicas();
     }
 
+    /** The epoch's batches from step {@code fromStep + 1} on, one per replica and step, trained by the engine. */
     @Override
-    public EpochResult trainEpoch(int epoch, EpochListener listener) {
-        EpochResult result = engine.train(graph, data.trainEpoch(epoch), stepsInEpoch(epoch), loop.prefetch(), listener);
+    public EpochResult train(int epoch, int fromStep, int toStep, EpochListener listener) {
+        return engine.train(graph, data.trainEpoch(epoch, fromStep * engine.replicas()),
+                new Engine.Steps(fromStep, toStep - fromStep, stepsInEpoch(epoch)), loop.prefetch(), listener);
+    }
+
+    @Override
+    public void endEpoch(int epoch) {
         if (loop.preciseBatchNormBatches() > 0) {
             PreciseBatchNorm.recompute(graph, data.trainEpoch(epoch), loop.preciseBatchNormBatches());
         }
         graph.incrementEpochCount();
-        return result;
+    }
+
+    /** The count of parameters and optimizer state, and a digest of every parameter array's name and shape. */
+    @Override
+    public String shape() {
+        return shapeOf(graph);
+    }
+
+    static String shapeOf(ComputationGraph network) {
+        StringBuilder layout = new StringBuilder();
+        for (Map.Entry<String, INDArray> parameter : new TreeMap<>(network.paramTable()).entrySet()) {
+            layout.append(parameter.getKey()).append(Arrays.toString(parameter.getValue().shape())).append(';');
+        }
+        INDArray state = network.getUpdater().getStateViewArray();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(layout.toString().getBytes(StandardCharsets.UTF_8));
+            return "%,d parameters in %d arrays (layout %s), %,d optimizer state values".formatted(network.numParams(),
+                    network.paramTable().size(), HexFormat.of().formatHex(digest, 0, 8), state == null ? 0 : state.length());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** DL4J's own model format, with the optimizer state: what {@code ModelSerializer} restores anywhere. */
+    @Override
+    public void writeState(OutputStream out) throws IOException {
+        ModelSerializer.writeModel(graph, out, true);
+    }
+
+    /** Parameters, optimizer state, counters and rate of the written model, copied into this one. */
+    @Override
+    public void readState(InputStream in) throws IOException {
+        ComputationGraph saved = ModelSerializer.restoreComputationGraph(in, true);
+        if (!shapeOf(saved).equals(shape())) {
+            throw new IllegalArgumentException("the saved model is " + shapeOf(saved) + ", this one " + shape());
+        }
+        graph.params().assign(saved.params());
+        graph.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
+        graph.getConfiguration().setIterationCount(saved.getIterationCount());
+        graph.getConfiguration().setEpochCount(saved.getEpochCount());
+        double savedRate = learningRateOf(saved);
+        if (savedRate != learningRate) {
+            setLearningRate(savedRate);
+        }
     }
 
     /** The rate {@code network}'s optimizer holds now: that of its first layer with parameters. */
@@ -125,14 +186,18 @@ public final class Dl4jModel implements TrainableModel {
         return graph.numParams();
     }
 
-    /** The model in inference mode (BatchNorm's stored statistics, no dropout) on every image of {@code split}. */
     private Evaluation score(DataSetIterator split) {
-        Scores scores = new Scores(data.classes());
-        AsyncDataSetIterator batches = new AsyncDataSetIterator(split, loop.prefetch());
+        return score(graph, split, data.classes(), loop.prefetch());
+    }
+
+    /** {@code network} in inference mode (BatchNorm's stored statistics, no dropout) on every image of {@code split}. */
+    public static Evaluation score(ComputationGraph network, DataSetIterator split, int classes, int prefetch) {
+        Scores scores = new Scores(classes);
+        AsyncDataSetIterator batches = new AsyncDataSetIterator(split, prefetch);
         try {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
-                float[][] probabilities = graph.outputSingle(false, batch.getFeatures()).toFloatMatrix();
+                float[][] probabilities = network.outputSingle(false, batch.getFeatures()).toFloatMatrix();
                 INDArray labels = batch.getLabels().argMax(1);
                 for (int i = 0; i < probabilities.length; i++) {
                     scores.add(probabilities[i], labels.getInt(i));

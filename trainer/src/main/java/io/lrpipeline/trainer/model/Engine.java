@@ -27,14 +27,29 @@ public interface Engine extends AutoCloseable {
         return replicas == 1 ? ALONE : new ParallelWrapperEngine(replicas, batchSize);
     }
 
+    /** Steps {@code first + 1} to {@code first + count} of an epoch of {@code ofEpoch} steps, as the listener numbers them. */
+    record Steps(int first, int count, int ofEpoch) {
+        public Steps {
+            if (first < 0 || count < 0 || first + count > ofEpoch) {
+                throw new IllegalArgumentException("steps " + (first + 1) + " to " + (first + count) + " are not in an epoch of " + ofEpoch);
+            }
+        }
+
+        /** The step number of the {@code k}-th step trained (1-based) in the epoch. */
+        int number(int k) {
+            return first + k;
+        }
+    }
+
     /** Replicas that train the model together; one batch each per step. */
     int replicas();
 
     /**
-     * Trains {@code steps} steps of the model from {@code batches} (one batch per replica and step), preparing up to
-     * {@code prefetch} batches ahead where the engine lets it, telling {@code listener} each replica's steps.
+     * Trains {@code steps} of the model from {@code batches}, which start at the first of them (one batch per replica and
+     * step), preparing up to {@code prefetch} batches ahead where the engine lets it, telling {@code listener} each
+     * replica's steps. On this process's threads each replica's step is seeded by {@link StepSeeds} before it trains.
      */
-    EpochResult train(ComputationGraph model, DataSetIterator batches, int steps, int prefetch, EpochListener listener);
+    EpochResult train(ComputationGraph model, DataSetIterator batches, Steps steps, int prefetch, EpochListener listener);
 
     /** One line for the console: what trains the model. */
     String describe();

@@ -29,7 +29,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 final class ReplicaListener extends BaseTrainingListener {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private final ComputationGraph root;
-    private final int stepsPerReplica;
+    private final Engine.Steps steps;
     private final int batchSize;
     private final EpochListener listener;
     private final Map<Model, Integer> replicas = new ConcurrentHashMap<>();
@@ -40,10 +40,10 @@ final class ReplicaListener extends BaseTrainingListener {
     private double lossSum;
     private int images;
 
-    ReplicaListener(ComputationGraph root, int replicas, int stepsPerReplica, int batchSize, EpochListener listener) {
+    ReplicaListener(ComputationGraph root, int replicas, Engine.Steps steps, int batchSize, EpochListener listener) {
         this.root = root;
         this.allStarted = new CountDownLatch(replicas);
-        this.stepsPerReplica = stepsPerReplica;
+        this.steps = steps;
         this.batchSize = batchSize;
         this.listener = listener;
     }
@@ -75,7 +75,7 @@ final class ReplicaListener extends BaseTrainingListener {
             listener.started(index, rate, iteration);
         }
         int size = (int) replica.batchSize();
-        Step done = new Step(index, iteration + 1L, step, stepsPerReplica, replica.score(), size > 0 ? size : batchSize, rate);
+        Step done = new Step(index, iteration + 1L, steps.number(step), steps.ofEpoch(), replica.score(), size > 0 ? size : batchSize, rate);
         synchronized (this) {
             lossSum += done.loss() * done.images();
             images += done.images();

@@ -99,7 +99,7 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public EpochResult train(ComputationGraph model, DataSetIterator batches, int steps, int prefetch, EpochListener listener) {
+    public EpochResult train(ComputationGraph model, DataSetIterator batches, Steps steps, int prefetch, EpochListener listener) {
         SparkComputationGraph sparkNetwork = networkFor(model);
         // Batches outside any workspace: a step holds several of them at once and ships them to the executors.
         AsyncDataSetIterator prefetched = new AsyncDataSetIterator(batches, Math.max(prefetch, replicas), false);
@@ -109,23 +109,23 @@ public final class SparkEngine implements Engine {
         int images = 0;
         int step = 0;
         try {
-            while (step < steps) {
+            while (step < steps.count()) {
                 List<DataSet> round = new ArrayList<>(replicas);
                 while (round.size() < replicas && prefetched.hasNext()) {
                     round.add((DataSet) prefetched.next());
                 }
                 if (round.size() < replicas) {
-                    throw new IllegalStateException("the epoch ran out of batches after " + step + " of " + steps + " steps");
+                    throw new IllegalStateException("the epoch ran out of batches after step " + steps.number(step) + " of " + steps.ofEpoch());
                 }
                 long iteration = model.getIterationCount();
                 ParameterFingerprint before = ParameterFingerprint.of(model.params());
                 int epochCount = model.getEpochCount();
                 reports.reset();
-                fit(sparkNetwork, round, step + 1);
+                fit(sparkNetwork, round, steps.number(step + 1));
                 // SparkComputationGraph counts each fit as an epoch; the model's epochs are counted by Dl4jModel.
                 model.getConfiguration().setEpochCount(epochCount);
                 step++;
-                List<ExecutorStep> replicaSteps = reportsOfOneStep(before, step);
+                List<ExecutorStep> replicaSteps = reportsOfOneStep(before, steps.number(step));
                 computeSeconds += replicaSteps.stream().mapToDouble(ExecutorStep::seconds).max().orElse(0);
                 for (ExecutorStep report : replicaSteps) {
                     if (step == 1) {
@@ -133,7 +133,7 @@ public final class SparkEngine implements Engine {
                     }
                     lossSum += report.loss() * report.images();
                     images += report.images();
-                    listener.step(new Step(report.replica(), iteration + 1, step, steps, report.loss(), report.images(), report.learningRate()));
+                    listener.step(new Step(report.replica(), iteration + 1, steps.number(step), steps.ofEpoch(), report.loss(), report.images(), report.learningRate()));
                 }
             }
         } finally {

@@ -1,18 +1,16 @@
-package io.lrpipeline.localrun;
+package io.lrpipeline.trainer.data;
 
-import io.lrpipeline.trainer.data.IdxFiles;
-import io.lrpipeline.trainer.data.LabeledImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-/** Fashion-MNIST-shaped data for the end-to-end tests: 28×28 grey images in 10 classes, as the four IDX files. */
-final class BandedImages {
+/** Fashion-MNIST-shaped data for tests: 28×28 grey images in 10 classes, as the four IDX files. */
+public final class BandedImages {
     private BandedImages() {}
 
     /** 256 training and 32 test images in {@code dir} (created), in Fashion-MNIST's file names; returns {@code dir}. */
-    static Path fashionMnistShaped(Path dir) throws IOException {
+    public static Path fashionMnistShaped(Path dir) throws IOException {
         Files.createDirectories(dir);
         IdxFiles.write(images(256, 1), dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
         IdxFiles.write(images(32, 2), dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
