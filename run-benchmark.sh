@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|sink|training|data-parallel [options]; --help for the options.
+# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|sink|training|data-parallel|checkpoint [options]; --help for the options.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -11,7 +11,8 @@ case ${1:-} in
   sink) main=io.lrpipeline.benchmarks.SinkBenchmark ;;
   training) main=io.lrpipeline.benchmarks.TrainingBenchmark ;;
   data-parallel) main=io.lrpipeline.benchmarks.DataParallelBenchmark ;;
-  *) echo "usage: $0 latency|overhead|commands|sink|training|data-parallel [options]" >&2; exit 2 ;;
+  checkpoint) main=io.lrpipeline.benchmarks.CheckpointBenchmark ;;
+  *) echo "usage: $0 latency|overhead|commands|sink|training|data-parallel|checkpoint [options]" >&2; exit 2 ;;
 esac
 shift
 mvn -B -q -DskipTests package
