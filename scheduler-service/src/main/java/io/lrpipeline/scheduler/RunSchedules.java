@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  * operator's command, and to time passing. A run gets the default schedule when its first worker joins; epoch 0's
  * rate goes out then, and epoch e+1's once the run is past the boundary ({@link RunLedger#dueEpoch}). Each epoch's
  * rate is issued once and never changed, so every worker of a run applies the same rate at the same epoch.
- * All methods are synchronised: metrics, commands and the clock arrive on different threads.
+ * All methods are synchronised: decisions are made on {@link DecisionLoop}'s thread, the REST API reads on others.
  */
 public final class RunSchedules {
     private final SchedulerRules rules;
@@ -48,7 +49,7 @@ public final class RunSchedules {
         this.eventIds = eventIds;
     }
 
-    /** Takes back the runs a previous scheduler kept in {@code lr.state}; the newest state of each run wins. */
+    /** Takes back the runs a scheduler kept in {@code lr.state}; the newest state of each run wins. */
     public synchronized void restore(Collection<RunState> states) {
         Instant now = clock.instant();
         for (RunState state : states) {
@@ -57,6 +58,11 @@ public final class RunSchedules {
                 runs.put(state.runId(), RunLedger.restore(state, now));
             }
         }
+    }
+
+    /** Drops the runs this instance no longer owns: another scheduler decides for them now. */
+    public synchronized void forget(Predicate<String> runIds) {
+        runs.keySet().removeIf(runIds);
     }
 
     /** Every event the runs issued, as issued: the caller publishes those that a crash kept off {@code lr.events}. */
@@ -71,10 +77,9 @@ public final class RunSchedules {
         return run == null ? Optional.empty() : Optional.of(run.snapshot(clock.instant()));
     }
 
-    /** The planned rate of each epoch of {@code runId} (issued epochs as issued), as the page draws it. */
-    public synchronized Optional<List<Double>> plannedCurve(String runId) {
-        RunLedger run = runs.get(runId);
-        return run == null ? Optional.empty() : Optional.of(changes.curve(run, run.plan(), null));
+    /** The planned rate of each epoch of {@code run} (issued epochs as issued), as the page draws it. */
+    public List<Double> plannedCurve(RunState run) {
+        return changes.curve(RunLedger.restore(run, clock.instant()), run.plan(), null);
     }
 
     public synchronized List<RunState> runs() {

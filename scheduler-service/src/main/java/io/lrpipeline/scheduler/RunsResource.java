@@ -28,8 +28,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * The runs over HTTP: read a run's plan, history and the rates its workers applied; send it a command. A command
- * sent here goes through {@code lr.commands} like any other, and the response is its outcome.
+ * The runs over HTTP: read a run's plan, history and the rates its workers applied; send it a command. Any instance
+ * answers for every run: reads come from {@link RunsView}, a command goes through {@code lr.commands} like any other
+ * and its outcome comes back on {@code lr.commands.replies}, whichever instance owns the run.
  */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,13 +43,15 @@ public class RunsResource {
     public record RunSummary(String runId, long scheduleVersion, int currentEpoch, int epochs, boolean paused) {}
 
     private final RunSchedules schedules;
+    private final RunsView view;
     private final CommandOutcomes outcomes;
     private final SchedulerConfig config;
     private final MutinyEmitter<String> commands;
 
-    public RunsResource(RunSchedules schedules, CommandOutcomes outcomes, SchedulerConfig config,
+    public RunsResource(RunSchedules schedules, RunsView view, CommandOutcomes outcomes, SchedulerConfig config,
             @Channel("lr-commands-out") MutinyEmitter<String> commands) {
         this.schedules = schedules;
+        this.view = view;
         this.outcomes = outcomes;
         this.config = config;
         this.commands = commands;
@@ -57,7 +60,7 @@ public class RunsResource {
     @GET
     @Operation(summary = "Every run the scheduler knows")
     public List<RunSummary> runs() {
-        return schedules.runs().stream().map(s -> new RunSummary(s.runId(), s.scheduleVersion(),
+        return view.runs().stream().map(s -> new RunSummary(s.runId(), s.scheduleVersion(),
                 s.issued().isEmpty() ? -1 : s.issued().lastKey(), s.epochs(), s.plan().paused())).toList();
     }
 
@@ -65,8 +68,8 @@ public class RunsResource {
     @Path("/{runId}")
     @Operation(summary = "A run's plan, history, members with the rates they applied, and its planned curve")
     public RunView run(@PathParam("runId") String runId) {
-        RunState state = schedules.run(runId).orElseThrow(() -> new NotFoundException("unknown run '" + runId + "'"));
-        return new RunView(state, schedules.plannedCurve(runId).orElseThrow());
+        RunState state = view.run(runId).orElseThrow(() -> new NotFoundException("unknown run '" + runId + "'"));
+        return new RunView(state, schedules.plannedCurve(state));
     }
 
     @POST
@@ -99,6 +102,9 @@ public class RunsResource {
         try {
             commands.sendMessageAndAwait(KafkaRecord.of(runId, command.toString()));
             CommandOutcome answer = outcome.get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (answer.status() == CommandOutcome.Status.ACCEPTED) {
+                view.awaitVersion(runId, answer.scheduleVersion(), config.commandTimeout()); // a read after this sees the change
+            }
             return Response.status(answer.status() == CommandOutcome.Status.REJECTED ? 422 : 200).entity(answer).build();
         } catch (TimeoutException e) {
             return Problem.response(504, "command " + commandId + " was published but no outcome came within "

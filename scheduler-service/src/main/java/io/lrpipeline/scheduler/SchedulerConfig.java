@@ -28,6 +28,10 @@ public interface SchedulerConfig {
     @WithDefault("120s")
     Duration workerTimeout();
 
+    /** How often the clock is looked at between inputs: boundaries whose grace is over, workers silent too long. */
+    @WithDefault("1s")
+    Duration tick();
+
     /** How long the REST API waits for a command's outcome. */
     @WithDefault("10s")
     Duration commandTimeout();

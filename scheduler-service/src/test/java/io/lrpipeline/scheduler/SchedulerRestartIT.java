@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,10 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged scheduler, killed with SIGKILL mid-run and started again on the same broker: it must go on with the
  * plan, version, undo history and workers it had, publish every epoch's rate exactly once, and put back an event a
- * crash kept off {@code lr.events}. Runs after {@code package} (failsafe), on {@code target/quarkus-app}.
+ * crash of a scheduler before transactions kept off {@code lr.events}. Runs after {@code package} (failsafe).
  */
 class SchedulerRestartIT {
-    private static final Path APP = Path.of("target/quarkus-app/quarkus-run.jar");
     private static LocalKafkaBroker broker;
     private static TopicClient kafka;
 
@@ -51,8 +49,7 @@ class SchedulerRestartIT {
 
     @Test
     void restartedSchedulerLosesNothingAndRepeatsNothing() throws Exception {
-        Process first = startScheduler("first");
-        try {
+        try (SchedulerProcess first = SchedulerProcess.start(broker.bootstrapServers(), "first")) {
             metric(new WorkerJoined("run-r", "w0", 2, 10, 0, 0, Map.of(), Instant.now()));
             metric(new WorkerJoined("run-r", "w1", 2, 10, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-r", 1);
@@ -64,12 +61,9 @@ class SchedulerRestartIT {
             awaitEvents("run-r", 2);
             ended("w0", 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> lastState("run-r").members().get("w0").lastEpochEnded() == 1);
-        } finally {
-            first.destroyForcibly().waitFor();
         }
 
-        Process second = startScheduler("second");
-        try {
+        try (SchedulerProcess second = SchedulerProcess.start(broker.bootstrapServers(), "second")) {
             ended("w1", 1);
             awaitEvents("run-r", 3);
             ended("w0", 2);
@@ -80,8 +74,6 @@ class SchedulerRestartIT {
             ended("w0", 3);
             ended("w1", 3);
             awaitEvents("run-r", 5);
-        } finally {
-            second.destroyForcibly().waitFor();
         }
 
         assertThat(events("run-r")).extracting(LearningRateChanged::epoch, LearningRateChanged::learningRate, LearningRateChanged::scheduleVersion)
@@ -93,12 +85,9 @@ class SchedulerRestartIT {
 
     @Test
     void eventACrashKeptOffTheTopicIsPublishedOnRestart() throws Exception {
-        Process first = startScheduler("crash-first");
-        try {
+        try (SchedulerProcess first = SchedulerProcess.start(broker.bootstrapServers(), "crash-first")) {
             metric(new WorkerJoined("run-c", "w0", 1, 10, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-c", 1);
-        } finally {
-            first.destroyForcibly().waitFor();
         }
         RunState state = lastState("run-c");
         TreeMap<Integer, RunState.IssuedRate> issued = new TreeMap<>(state.issued());
@@ -106,14 +95,11 @@ class SchedulerRestartIT {
         kafka.send(Topics.STATE, "run-c", EventJson.write(new RunState(state.runId(), state.scheduleVersion(), state.plan(), state.workers(),
                 state.epochs(), state.members(), issued, state.observed(), state.history(), state.undoable(), Instant.now())));
 
-        Process second = startScheduler("crash-second");
-        try {
+        try (SchedulerProcess second = SchedulerProcess.start(broker.bootstrapServers(), "crash-second")) {
             awaitEvents("run-c", 2);
             ended("run-c", "w0", 0);
             ended("run-c", "w0", 1);
             awaitEvents("run-c", 3);
-        } finally {
-            second.destroyForcibly().waitFor();
         }
 
         assertThat(events("run-c")).extracting(LearningRateChanged::epoch, LearningRateChanged::eventId)
@@ -128,35 +114,17 @@ class SchedulerRestartIT {
     @Test
     void aNormalStartAndStopLogNoErrorAndNoStackTrace() throws Exception {
         Path log = Files.createTempFile("scheduler-clean", ".log");
-        Process scheduler = startScheduler(log);
+        SchedulerProcess scheduler = SchedulerProcess.start(broker.bootstrapServers(), log, Map.of());
         try {
             metric(new WorkerJoined("run-clean", "w0", 1, 3, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-clean", 1);
         } finally {
-            scheduler.destroy();
-            assertThat(scheduler.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            assertThat(scheduler.stop()).as("stopped on SIGTERM").isTrue();
         }
 
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).as("the scheduler's output (%s)", log).anyMatch(line -> line.contains("Installed features"))
                 .noneMatch(line -> line.contains("ERROR") || line.contains("Exception") || line.startsWith("\tat "));
-    }
-
-    private static Process startScheduler(String name) throws Exception {
-        return startScheduler(Files.createTempFile("scheduler-" + name, ".log"));
-    }
-
-    private static Process startScheduler(Path log) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", APP.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("QUARKUS_HTTP_PORT", "0");
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log).contains("Installed features")
-                || !process.isAlive());
-        assertThat(process.isAlive()).as("scheduler is up (log: %s)", log).isTrue();
-        return process;
     }
 
     private static void ended(String worker, int epoch) {

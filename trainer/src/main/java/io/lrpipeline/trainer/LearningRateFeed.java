@@ -35,7 +35,8 @@ public final class LearningRateFeed implements Runnable {
     public LearningRateFeed(String bootstrapServers, String runId, LearningRateBoard board) {
         this.consumer = new KafkaConsumer<>(Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new StringDeserializer());
         this.board = board;
         this.runId = runId;

@@ -1,0 +1,132 @@
+package io.lrpipeline.scheduler;
+
+import io.lrpipeline.events.CommandOutcome;
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.InvalidEventException;
+import io.lrpipeline.events.RunState;
+import io.lrpipeline.events.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Every run as {@code lr.state} holds it, whichever scheduler owns it, and every command outcome on
+ * {@code lr.commands.replies} from this instance's start: what lets the REST API of any instance read any run and
+ * answer a command another instance decided. Fed by one consumer of all partitions of both topics (committed records
+ * only), on a thread of its own; {@link #start} returns once it has read {@code lr.state} to its end.
+ */
+final class RunsView implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RunsView.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaConsumer<String, String> consumer;
+    private final CommandOutcomes outcomes;
+    private final Map<String, RunState> runs = new TreeMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    RunsView(String bootstrapServers, CommandOutcomes outcomes) {
+        this.outcomes = outcomes;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
+        this.thread = new Thread(this::run, "lr-scheduler-runs-view");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        List<TopicPartition> states = partitions(Topics.STATE);
+        List<TopicPartition> replies = partitions(Topics.COMMANDS_REPLIES);
+        List<TopicPartition> all = new ArrayList<>(states);
+        all.addAll(replies);
+        consumer.assign(all);
+        consumer.seekToBeginning(states);
+        consumer.seekToEnd(replies);
+        replies.forEach(consumer::position); // the end now: no reply from here on is skipped
+        Map<TopicPartition, Long> end = consumer.endOffsets(states, TIMEOUT);
+        while (states.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
+            consumer.poll(Duration.ofMillis(200)).forEach(this::handle);
+        }
+        thread.start();
+    }
+
+    synchronized List<RunState> runs() {
+        return List.copyOf(runs.values());
+    }
+
+    synchronized Optional<RunState> run(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    /** Waits up to {@code timeout} until the view holds {@code runId} at {@code version} or later (a caller reads its own write). */
+    synchronized boolean awaitVersion(String runId, long version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (RunState run = runs.get(runId); run == null || run.scheduleVersion() < version; run = runs.get(runId)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                consumer.poll(Duration.ofSeconds(1)).forEach(this::handle);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) {
+        if (record.topic().equals(Topics.STATE)) {
+            state(record);
+        } else {
+            reply(record);
+        }
+    }
+
+    private synchronized void state(ConsumerRecord<String, String> record) {
+        TopicHistory.keepNewest(record, runs);
+        notifyAll();
+    }
+
+    private void reply(ConsumerRecord<String, String> record) {
+        try {
+            outcomes.completed(EventJson.read(record.value(), CommandOutcome.class));
+        } catch (InvalidEventException e) {
+            LOG.warnf("skipping unreadable %s record at offset %d: %s", Topics.COMMANDS_REPLIES, record.offset(), e.getMessage());
+        }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        return consumer.partitionsFor(topic, TIMEOUT).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            thread.join();
+        } else {
+            consumer.close();
+        }
+    }
+}
