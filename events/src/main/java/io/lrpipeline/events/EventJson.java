@@ -39,10 +39,14 @@ public final class EventJson {
 
     /** Parses {@code json} as {@code type}; any malformed, oversized or invalid payload is an {@link InvalidEventException}. */
     public static <T> T read(String json, Class<T> type) {
+        return read(json, type, type == RunState.class ? MAX_STATE_CHARS : MAX_PAYLOAD_CHARS);
+    }
+
+    /** As {@link #read(String, Class)}, for a record that may be up to {@code limit} characters. */
+    public static <T> T read(String json, Class<T> type, int limit) {
         if (json == null) {
             throw new InvalidEventException("payload is missing");
         }
-        int limit = type == RunState.class ? MAX_STATE_CHARS : MAX_PAYLOAD_CHARS;
         if (json.length() > limit) {
             throw new InvalidEventException("payload is " + json.length() + " characters, more than " + limit);
         }

@@ -11,11 +11,16 @@ public final class Topics {
     public static final String STATE = "lr.state";
     public static final String LR_EVENTS = "lr.events";
     public static final String TRAINING_METRICS = "training.metrics";
+    /**
+     * Not part of the contract: the scheduler's private ledger of the rate each worker applied at each epoch, one
+     * compacted record per (run, worker), in the partition of the run's id, so that {@code lr.state} stays small.
+     */
+    public static final String SCHEDULER_APPLIED = "lr.scheduler.applied";
 
     /** A topic and the configs it must be created with. */
     public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
 
-    /** All topics of the contract. {@code lr.state} is compacted with small segments: compaction only touches closed segments. */
+    /** All topics of the contract, and the scheduler's private ledger. {@code lr.state} is compacted with small segments: compaction only touches closed segments. */
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(COMMANDS, 3, Map.of("cleanup.policy", "delete", "retention.ms", "604800000")),
             new TopicSpec(COMMANDS_REJECTED, 3, Map.of("cleanup.policy", "delete")),
@@ -23,7 +28,9 @@ public final class Topics {
             new TopicSpec(STATE, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
                     "min.cleanable.dirty.ratio", "0.1")),
             new TopicSpec(LR_EVENTS, 3, Map.of("cleanup.policy", "delete")),
-            new TopicSpec(TRAINING_METRICS, 3, Map.of("cleanup.policy", "delete")));
+            new TopicSpec(TRAINING_METRICS, 3, Map.of("cleanup.policy", "delete")),
+            new TopicSpec(SCHEDULER_APPLIED, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
+                    "min.cleanable.dirty.ratio", "0.1")));
 
     private Topics() {}
 }

@@ -88,11 +88,11 @@ final class DecisionLoop implements AutoCloseable {
     /** Checks the topics' partitioning, then starts the loop's thread. */
     void start() {
         partitions = history.partitions(Topics.TRAINING_METRICS);
-        for (String topic : List.of(Topics.COMMANDS, Topics.STATE)) {
+        for (String topic : List.of(Topics.COMMANDS, Topics.STATE, Topics.SCHEDULER_APPLIED)) {
             int count = history.partitions(topic);
             if (count != partitions) {
                 throw new IllegalStateException(topic + " has " + count + " partitions and " + Topics.TRAINING_METRICS + " " + partitions
-                        + ": the scheduler owns runs by partition and needs the same number on both inputs and lr.state");
+                        + ": the scheduler owns runs by partition and needs the same number on its inputs, lr.state and its ledger");
             }
         }
         producer = transactionalProducer();
@@ -151,7 +151,7 @@ final class DecisionLoop implements AutoCloseable {
     private void commit(Publication publication, Map<TopicPartition, OffsetAndMetadata> consumed, Map<TopicPartition, Long> first) {
         try {
             producer.beginTransaction();
-            publication.records().forEach(producer::send);
+            publication.records(this::partitionOf).forEach(producer::send);
             if (!consumed.isEmpty()) {
                 producer.sendOffsetsToTransaction(consumed, consumer.groupMetadata());
             }

@@ -10,27 +10,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What the decisions of one poll publish together, in one transaction: each changed run's newest state once (however
- * many of its inputs the poll held), then the rate events, rejections and outcomes in the order they were decided.
+ * many of its inputs the poll held), each worker's applied rates once, then the rate events, rejections and outcomes
+ * in the order they were decided.
  */
 final class Publication {
     private final Map<String, RunState> states = new LinkedHashMap<>();
+    private final Map<String, WorkerRates> rates = new LinkedHashMap<>();
     private final List<LearningRateChanged> events = new ArrayList<>();
     private final List<CommandRejected> rejections = new ArrayList<>();
     private final List<CommandOutcome> outcomes = new ArrayList<>();
 
     void add(Decision decision) {
         decision.states().forEach(state -> states.put(state.runId(), state));
+        decision.rates().forEach(worker -> rates.put(worker.key(), worker));
         events.addAll(decision.events());
         decision.rejection().ifPresent(rejections::add);
         decision.outcome().ifPresent(outcomes::add);
     }
 
     boolean isEmpty() {
-        return states.isEmpty() && events.isEmpty() && rejections.isEmpty() && outcomes.isEmpty();
+        return states.isEmpty() && rates.isEmpty() && events.isEmpty() && rejections.isEmpty() && outcomes.isEmpty();
     }
 
     List<LearningRateChanged> events() {
@@ -45,10 +49,16 @@ final class Publication {
         return outcomes;
     }
 
-    /** Every record, keyed by run id: the states first, so that a reader of both topics never sees an event the state lacks. */
-    List<ProducerRecord<String, String>> records() {
+    /**
+     * Every record, keyed by run id (the ledger's by run and worker, in the partition of the run id among
+     * {@code partitions}): the states first, then the ledger, then the events, rejections and outcomes.
+     */
+    List<ProducerRecord<String, String>> records(ToIntFunction<String> partitionOfRun) {
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        states.values().forEach(state -> records.add(new ProducerRecord<>(Topics.STATE, state.runId(), EventJson.write(state))));
+        states.values().forEach(state -> records.add(new ProducerRecord<>(Topics.STATE, state.runId(),
+                EventJson.write(WorkerRates.withoutRates(state)))));
+        rates.values().forEach(worker -> records.add(new ProducerRecord<>(Topics.SCHEDULER_APPLIED, partitionOfRun.applyAsInt(worker.runId()),
+                worker.key(), EventJson.write(worker))));
         events.forEach(event -> records.add(new ProducerRecord<>(Topics.LR_EVENTS, event.runId(), EventJson.write(event))));
         rejections.forEach(r -> records.add(new ProducerRecord<>(Topics.COMMANDS_REJECTED, r.runId(), EventJson.write(r))));
         outcomes.forEach(o -> records.add(new ProducerRecord<>(Topics.COMMANDS_REPLIES, o.runId(), EventJson.write(o))));

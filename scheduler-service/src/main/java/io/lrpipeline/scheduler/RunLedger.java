@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -156,6 +157,10 @@ final class RunLedger {
 
     void applied(String workerId, int epoch, AppliedRate rate) {
         members.put(workerId, members.get(workerId).applying(epoch, rate));
+    }
+
+    NavigableMap<Integer, AppliedRate> appliedBy(String workerId) {
+        return members.get(workerId).applied();
     }
 
     /** A worker finished {@code epoch}; a repeated report (Kafka redelivers) changes nothing and returns false. */

@@ -109,9 +109,11 @@ public final class RunSchedules {
             run.note("worker " + metric.workerId() + " is back", now);
             changed = true;
         }
+        WorkerRates rates = null;
         if (metric instanceof EpochStarted started) {
             run.applied(started.workerId(), started.epoch(),
                     new AppliedRate(started.learningRate(), started.scheduleVersion(), started.source()));
+            rates = new WorkerRates(run.runId(), started.workerId(), run.appliedBy(started.workerId()));
             changed = true;
         } else if (metric instanceof EpochEnded ended) {
             changed |= run.ended(ended.workerId(), ended.epoch(), ended.loss(), ended.validation(), now);
@@ -119,7 +121,8 @@ public final class RunSchedules {
             run.finished(finished.workerId());
             changed = true;
         }
-        return issueDue(run, changed, now);
+        Decision decision = issueDue(run, changed, now);
+        return rates == null ? decision : decision.withRates(rates);
     }
 
     /** Advances the clock: boundaries whose grace is over get their rate, silent workers are declared lost. */

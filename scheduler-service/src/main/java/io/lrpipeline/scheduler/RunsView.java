@@ -7,6 +7,7 @@ import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Every run as {@code lr.state} holds it, whichever scheduler owns it, and every command outcome on
+ * Every run as {@code lr.state} and the scheduler's ledger of applied rates hold it, whichever scheduler owns it, and
+ * every command outcome on
  * {@code lr.commands.replies} from this instance's start: what lets the REST API of any instance read any run and
  * answer a command another instance decided. Fed by one consumer of all partitions of both topics (committed records
  * only), on a thread of its own; {@link #start} returns once it has read {@code lr.state} to its end.
@@ -32,6 +34,7 @@ final class RunsView implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final CommandOutcomes outcomes;
     private final Map<String, RunState> runs = new TreeMap<>();
+    private final Map<String, WorkerRates> ledger = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -46,7 +49,8 @@ final class RunsView implements AutoCloseable {
     }
 
     void start() {
-        List<TopicPartition> states = partitions(Topics.STATE);
+        List<TopicPartition> states = new ArrayList<>(partitions(Topics.STATE));
+        states.addAll(partitions(Topics.SCHEDULER_APPLIED));
         List<TopicPartition> replies = partitions(Topics.COMMANDS_REPLIES);
         List<TopicPartition> all = new ArrayList<>(states);
         all.addAll(replies);
@@ -65,8 +69,9 @@ final class RunsView implements AutoCloseable {
         return List.copyOf(runs.values());
     }
 
+    /** The run with its workers' applied rates. */
     synchronized Optional<RunState> run(String runId) {
-        return Optional.ofNullable(runs.get(runId));
+        return Optional.ofNullable(runs.get(runId)).map(state -> WorkerRates.withRates(state, ledger));
     }
 
     /** Waits up to {@code timeout} until the view holds {@code runId} at {@code version} or later (a caller reads its own write). */
@@ -95,16 +100,20 @@ final class RunsView implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, String> record) {
-        if (record.topic().equals(Topics.STATE)) {
-            state(record);
-        } else {
-            reply(record);
+        switch (record.topic()) {
+            case Topics.STATE -> state(record);
+            case Topics.SCHEDULER_APPLIED -> rates(record);
+            default -> reply(record);
         }
     }
 
     private synchronized void state(ConsumerRecord<String, String> record) {
         TopicHistory.keepNewest(record, runs);
         notifyAll();
+    }
+
+    private synchronized void rates(ConsumerRecord<String, String> record) {
+        TopicHistory.keepNewestRates(record, ledger);
     }
 
     private void reply(ConsumerRecord<String, String> record) {

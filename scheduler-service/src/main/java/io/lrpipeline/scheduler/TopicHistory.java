@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads what earlier decisions left on the topics, in some partitions, from the beginning up to the end offsets at the
- * time of the call (committed records only): the newest {@code lr.state} record of each run, and which of the events
+ * time of the call (committed records only): the newest {@code lr.state} record of each run with its workers'
+ * applied rates from the scheduler's ledger, and which of the events
  * the runs issued are not on {@code lr.events} (a scheduler before transactions could crash between the two).
  */
 final class TopicHistory {
@@ -41,10 +42,27 @@ final class TopicHistory {
         }
     }
 
+    /** The newest state of each run in {@code partitions}, with its workers' applied rates from the ledger. */
     Collection<RunState> runStates(Set<Integer> partitions) {
         Map<String, RunState> newest = new HashMap<>();
         readAll(Topics.STATE, partitions, record -> keepNewest(record, newest));
-        return newest.values();
+        Map<String, WorkerRates> ledger = new HashMap<>();
+        readAll(Topics.SCHEDULER_APPLIED, partitions, record -> keepNewestRates(record, ledger));
+        return newest.values().stream().map(state -> WorkerRates.withRates(state, ledger)).toList();
+    }
+
+    /** Applies one ledger record to {@code ledger}, as {@link #keepNewest} does for {@code lr.state}. */
+    static void keepNewestRates(ConsumerRecord<String, String> record, Map<String, WorkerRates> ledger) {
+        if (record.value() == null) {
+            ledger.remove(record.key());
+            return;
+        }
+        try {
+            WorkerRates rates = EventJson.read(record.value(), WorkerRates.class, EventJson.MAX_STATE_CHARS);
+            ledger.put(rates.key(), rates);
+        } catch (InvalidEventException e) {
+            LOG.warnf("skipping unreadable %s record at offset %d: %s", Topics.SCHEDULER_APPLIED, record.offset(), e.getMessage());
+        }
     }
 
     /** Applies one {@code lr.state} record to {@code newest}: a tombstone removes the run, an unreadable record is skipped with a line. */

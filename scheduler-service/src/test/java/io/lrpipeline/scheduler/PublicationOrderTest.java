@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * ends the epoch and the clock (a tick every 10 ms, a boundary grace of 30 ms, one worker of five never reporting)
  * issues the next epoch's rate: one run changed on all the scheduler's inputs at the same moments. After each
  * round the run's last {@code lr.state} record, the one a restarted scheduler and a trainer's fallback read, must be
- * the scheduler's state: a decision published after a later one must never be the run's last record.
+ * the scheduler's state (without the applied rates), and each worker's last ledger record its applied rates: a
+ * decision published after a later one must never be the last record.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerResource.class, restrictToAnnotatedClass = false)
@@ -70,7 +71,7 @@ class PublicationOrderTest {
     @Test
     void theLastStateRecordOfARunIsAlwaysTheSchedulersState() throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(2);
-        try (TopicClient kafka = new TopicClient(bootstrapServers, Topics.STATE, Topics.COMMANDS_REPLIES)) {
+        try (TopicClient kafka = new TopicClient(bootstrapServers, Topics.STATE, Topics.SCHEDULER_APPLIED, Topics.COMMANDS_REPLIES)) {
             for (int w = 0; w <= BURST; w++) {
                 metric(kafka, new WorkerJoined(RUN, "w" + w, BURST + 1, ROUNDS + 2, 0, 0, Map.of(), Instant.now()));
             }
@@ -99,7 +100,8 @@ class PublicationOrderTest {
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
                         RunState mine = schedules.run(RUN).orElseThrow();
                         return mine.scheduleVersion() == version && mine.issued().containsKey(epoch + 1)
-                                && lastRecord(kafka).map(last -> comparable(last).equals(comparable(mine))).orElse(false);
+                                && lastRecord(kafka).map(last -> comparable(last).equals(comparable(WorkerRates.withoutRates(mine)))).orElse(false)
+                                && ledgerHoldsTheRatesOf(kafka, mine);
                     });
                 } catch (ConditionTimeoutException e) {
                     RunState mine = schedules.run(RUN).orElseThrow();
@@ -109,7 +111,9 @@ class PublicationOrderTest {
                     assertThat(mine.issued()).as("round %d: the scheduler issued the next epoch", epoch).containsKey(epoch + 1);
                     assertThat(comparable(last)).as("round %d: the last lr.state record (version %d, epochs issued up to %d) against the "
                             + "scheduler's state (version %d, issued up to %d)", epoch, last.scheduleVersion(), last.issued().lastKey(),
-                            mine.scheduleVersion(), mine.issued().lastKey()).isEqualTo(comparable(mine));
+                            mine.scheduleVersion(), mine.issued().lastKey()).isEqualTo(comparable(WorkerRates.withoutRates(mine)));
+                    assertThat(ledgerHoldsTheRatesOf(kafka, mine)).as("round %d: the ledger's last record of each worker holds its rates", epoch)
+                            .isTrue();
                     throw e;
                 }
             }
@@ -133,6 +137,14 @@ class PublicationOrderTest {
 
     private static void metric(TopicClient kafka, TrainingMetric metric) {
         kafka.send(Topics.TRAINING_METRICS, metric.runId(), EventJson.write(metric));
+    }
+
+    private static boolean ledgerHoldsTheRatesOf(TopicClient kafka, RunState mine) {
+        return mine.members().entrySet().stream().filter(member -> !member.getValue().applied().isEmpty()).allMatch(member -> {
+            List<String> records = kafka.values(Topics.SCHEDULER_APPLIED, RUN + "/" + member.getKey());
+            return !records.isEmpty() && EventJson.read(records.get(records.size() - 1), WorkerRates.class, EventJson.MAX_STATE_CHARS)
+                    .applied().equals(member.getValue().applied());
+        });
     }
 
     private static Optional<RunState> lastRecord(TopicClient kafka) {
