@@ -29,13 +29,15 @@ import org.apache.kafka.common.utils.Time;
  * this JVM from the Maven Central jars. Used by the local run and by the integration tests.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
-    private final KafkaRaftServer server;
+    private final Properties config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private LocalKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private LocalKafkaBroker(Properties config, String bootstrapServers) {
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.server = started(config);
     }
 
     /** Formats {@code dataDir} as a fresh single-node cluster and starts the broker on free loopback ports. */
@@ -48,9 +50,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
         int controllerPort = freePort();
         Properties config = serverConfig(dataDir, port, controllerPort);
         format(dataDir, config);
+        return new LocalKafkaBroker(config, "127.0.0.1:" + port);
+    }
+
+    private static KafkaRaftServer started(Properties config) {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
         server.startup();
-        return new LocalKafkaBroker(server, "127.0.0.1:" + port);
+        return server;
+    }
+
+    /** Stops the broker and starts it again on the same ports and log directory: what it held is still there. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the broker is closed");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = started(config);
     }
 
     public String bootstrapServers() {

@@ -73,4 +73,29 @@ class LocalKafkaBrokerTest {
             assertThat(records.records(partition)).extracting(r -> r.key() + "=" + r.value()).containsExactly("run-a=hello");
         }
     }
+
+    /** Its own broker: a restart on the same ports and log directory keeps what was written, and clients go on. */
+    @Test
+    void aRestartedBrokerStillHoldsWhatItHadAndTheClientsGoOn(@TempDir Path ownDir) throws Exception {
+        try (LocalKafkaBroker restarted = LocalKafkaBroker.start(ownDir);
+                var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers()),
+                        new StringSerializer(), new StringSerializer());
+                var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers()),
+                        new StringDeserializer(), new StringDeserializer())) {
+            restarted.createContractTopics();
+            var before = producer.send(new ProducerRecord<>(Topics.COMMANDS, "run-r", "before")).get();
+
+            restarted.restart();
+            producer.send(new ProducerRecord<>(Topics.COMMANDS, "run-r", "after")).get();
+
+            TopicPartition partition = new TopicPartition(Topics.COMMANDS, before.partition());
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            List<String> values = new java.util.ArrayList<>();
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); values.size() < 2 && System.nanoTime() < deadline; ) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+            }
+            assertThat(values).containsExactly("before", "after");
+        }
+    }
 }

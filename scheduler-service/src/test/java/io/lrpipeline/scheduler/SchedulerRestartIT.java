@@ -108,6 +108,45 @@ class SchedulerRestartIT {
     }
 
     /**
+     * The broker stopped and started again (same ports and log directory) in the middle of a run: the scheduler
+     * reconnects and goes on, every epoch's rate published exactly once with the right value, a command after the
+     * restart answered.
+     */
+    @Test
+    void aBrokerRestartMidRunLosesNothingAndRepeatsNothing() throws Exception {
+        try (SchedulerProcess scheduler = SchedulerProcess.start(broker.bootstrapServers(), "broker-restart")) {
+            metric(new WorkerJoined("run-b", "w0", 2, 6, 0, 0, Map.of(), Instant.now()));
+            metric(new WorkerJoined("run-b", "w1", 2, 6, 0, 0, Map.of(), Instant.now()));
+            awaitEvents("run-b", 1);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                ended("run-b", "w0", epoch);
+                ended("run-b", "w1", epoch);
+                awaitEvents("run-b", epoch + 2);
+            }
+
+            broker.restart();
+
+            ended("run-b", "w0", 2);
+            ended("run-b", "w1", 2);
+            awaitEvents("run-b", 4);
+            kafka.send(Topics.COMMANDS, "run-b", "{\"commandId\": \"b-1\", \"runId\": \"run-b\", \"type\": \"override\", "
+                    + "\"learningRate\": 0.01, \"by\": \"ops\", \"why\": \"after the broker came back\"}");
+            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-b").size() == 1);
+            for (int epoch = 3; epoch < 5; epoch++) {
+                ended("run-b", "w0", epoch);
+                ended("run-b", "w1", epoch);
+                awaitEvents("run-b", epoch + 2);
+            }
+        }
+
+        assertThat(events("run-b")).extracting(LearningRateChanged::epoch, LearningRateChanged::learningRate, LearningRateChanged::scheduleVersion)
+                .containsExactly(tuple(0, 0.045, 1L), tuple(1, 0.045, 1L), tuple(2, 0.0423, 1L), tuple(3, 0.0423, 1L), tuple(4, 0.01, 2L),
+                        tuple(5, 0.01, 2L));
+        assertThat(EventJson.read(kafka.values(Topics.COMMANDS_REPLIES, "run-b").get(0), CommandOutcome.class).status())
+                .isEqualTo(CommandOutcome.Status.ACCEPTED);
+    }
+
+    /**
      * A normal start and stop, as an operator sees it: the console shows no ERROR and no stack trace. (The 1 s tick
      * used to fire before the channels were wired and log three SRMSG00019 stack traces at every start.)
      */
