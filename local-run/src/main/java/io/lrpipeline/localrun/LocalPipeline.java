@@ -160,8 +160,15 @@ public final class LocalPipeline implements Callable<Integer> {
         void run(String bootstrapServers, String runId) throws Exception;
     }
 
+    /** Work done against the live broker while the trainers train, on a thread of its own (a test's way to restart the broker). */
+    @FunctionalInterface
+    public interface WhileTraining {
+        void run(LocalKafkaBroker broker, String runId) throws Exception;
+    }
+
     private final PrintStream console;
     private final ServicesUp beforeStopping;
+    private final WhileTraining whileTraining;
     private final List<ServiceProcess> services = new ArrayList<>();
     private LocalKafkaBroker broker;
     private Path brokerDir;
@@ -178,8 +185,14 @@ public final class LocalPipeline implements Callable<Integer> {
      * the trainers, or, with {@code --workers 0}, as soon as the services are up (the benchmarks' way in), then stops.
      */
     public LocalPipeline(PrintStream console, ServicesUp beforeStopping) {
+        this(console, beforeStopping, null);
+    }
+
+    /** As {@link #LocalPipeline(PrintStream, ServicesUp)}, running {@code whileTraining} as the trainers start. */
+    public LocalPipeline(PrintStream console, ServicesUp beforeStopping, WhileTraining whileTraining) {
         this.console = console;
         this.beforeStopping = beforeStopping;
+        this.whileTraining = whileTraining;
     }
 
     public static void main(String[] args) {
@@ -293,7 +306,20 @@ public final class LocalPipeline implements Callable<Integer> {
                 // The driver only scores the model between epochs, while the executors wait: it may take every core.
                 environment = spark.environment(String.valueOf(Runtime.getRuntime().availableProcessors()));
             }
+            Thread during = whileTraining == null ? null : new Thread(() -> {
+                try {
+                    whileTraining.run(broker, run);
+                } catch (Exception e) {
+                    console.println("lr-pipeline: the work done while training failed: " + e);
+                }
+            }, "while-training");
+            if (during != null) {
+                during.start();
+            }
             int exit = trainUntilDone(layout, arguments, environment);
+            if (during != null) {
+                during.join();
+            }
             boolean failed = exit != 0;
             if (stopRequested) {
                 return 130;

@@ -33,7 +33,8 @@ import picocli.CommandLine;
 /**
  * The whole pipeline on real parts: KRaft broker, Quarkus scheduler, log-sink and one DL4J trainer JVM whose two
  * workers (ParallelWrapper replicas) train one tiny Inception-v4 (75×75, generated Fashion-MNIST-shaped data), then
- * the TensorBoard files read back with TensorFlow's generated protos.
+ * the TensorBoard files read back with TensorFlow's generated protos. The broker is stopped and started again (same
+ * ports and log directory) once epoch 2 is done: scheduler, trainers and sink reconnect, and nothing below changes.
  */
 class PipelineEndToEndTest {
     private static final int EPOCHS = 4;
@@ -61,7 +62,11 @@ class PipelineEndToEndTest {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
 
-        exitCode = new CommandLine(new LocalPipeline(printer, (bootstrap, run) -> { })).execute(
+        exitCode = new CommandLine(new LocalPipeline(printer, (bootstrap, run) -> { }, (broker, run) -> {
+            await().atMost(Duration.ofMinutes(5)).until(() -> output.toString(StandardCharsets.UTF_8).contains("| epoch 2/" + EPOCHS + " done"));
+            broker.restart();
+            printer.println("e2e: the broker was stopped and started again after epoch 2");
+        })).execute(
                 "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
                 "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
                 "--validation-samples", "16", "--test-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
@@ -74,7 +79,8 @@ class PipelineEndToEndTest {
     @Test
     void runsToTheEndAndTellsHowToViewTheLogs() {
         assertThat(exitCode).as(console).isZero();
-        assertThat(console).contains("tensorboard --logdir " + work.resolve("runs").toAbsolutePath().normalize());
+        assertThat(console).contains("tensorboard --logdir " + work.resolve("runs").toAbsolutePath().normalize())
+                .contains("e2e: the broker was stopped and started again after epoch 2");
     }
 
     /** The model saved at the end, scored again by {@code trainer evaluate} on the same test images, scores what the run logged. */
