@@ -82,6 +82,22 @@ public record SchedulePlan(List<Segment> segments, Hold hold) {
         return new SchedulePlan(kept, endHold(epoch));
     }
 
+    /**
+     * This plan for the epochs from {@code epoch} on, and no longer than that needs: the segments that end before
+     * {@code epoch} go, and the one in force at {@code epoch} also stands in for epoch 0 (a plan starts there; the
+     * epochs before {@code epoch} are no concern of it). The rate of every epoch from {@code epoch} on is unchanged,
+     * a plateau's watched epochs included; without this, every change would add a segment that stays forever.
+     */
+    public SchedulePlan forgetBefore(int epoch) {
+        Segment current = segmentAt(epoch);
+        if (current.fromEpoch() == 0) {
+            return this;
+        }
+        List<Segment> kept = new ArrayList<>(List.of(new Segment(0, current.spec())));
+        segments.stream().filter(segment -> segment.fromEpoch() >= current.fromEpoch()).forEach(kept::add);
+        return new SchedulePlan(kept, hold != null && hold.untilEpoch() != null && hold.untilEpoch() <= epoch ? null : hold);
+    }
+
     /** This plan holding {@code rate} from {@code epoch} on, until resumed. */
     public SchedulePlan pausedAt(int epoch, double rate) {
         return new SchedulePlan(segments, new Hold(epoch, null, rate));

@@ -61,6 +61,27 @@ class SchedulePlanTest {
     }
 
     @Test
+    void forgettingTheEpochsBeforeOneKeepsEveryRateFromItOnInAtMostOneExtraSegment() {
+        ScheduleSpec plateau = new ScheduleSpec(ScheduleSpec.REDUCE_ON_PLATEAU,
+                Map.of("initial", 0.1, "factor", 0.5, "patience", 1.0), "loss", null);
+        SchedulePlan plan = SchedulePlan.of(PAPER).from(2, constant(0.02)).from(4, plateau).from(9, constant(0.01))
+                .pausedAt(1, 0.045).resumedAt(3);
+        TreeMap<Integer, EpochSummary> observed = new TreeMap<>();
+        IntStream.range(0, 12).forEach(epoch -> observed.put(epoch, lossOnly(epoch < 6 ? 1.0 : 2.0)));
+
+        for (int epoch : new int[] {0, 3, 4, 6, 9, 11}) {
+            SchedulePlan forgot = plan.forgetBefore(epoch);
+            for (int later = epoch; later < 14; later++) {
+                assertThat(forgot.rateAt(later, 1, observed)).as("epoch %d after forgetting before %d", later, epoch)
+                        .isEqualTo(plan.rateAt(later, 1, observed));
+            }
+        }
+        assertThat(plan.forgetBefore(6).segments()).extracting(SchedulePlan.Segment::fromEpoch).containsExactly(0, 4, 9);
+        assertThat(plan.forgetBefore(6).hold()).isNull();
+        assertThat(plan.forgetBefore(1)).isSameAs(plan);
+    }
+
+    @Test
     void epochSummaryAveragesTheWorkersThatReported() {
         EpochSummary summary = EpochSummary.NONE.with(2.0, new Evaluation(1.2, 0.5, null, 10))
                 .with(1.0, new Evaluation(0.8, 0.7, null, 10)).with(3.0, null);

@@ -116,7 +116,7 @@ final class RunLedger {
             undoable.add(plan);
             trim(undoable, UNDO_KEPT);
         }
-        plan = newPlan;
+        plan = newPlan.forgetBefore(issued.isEmpty() ? 0 : issued.lastKey() + 1);
         version = entry.scheduleVersion();
         history.add(entry);
         trim(history, HISTORY_KEPT);

@@ -60,4 +60,29 @@ class StateSizeTest {
         assertThat(state).isLessThan(512 * 1024);
         assertThat(ledger).isLessThan(128 * 1024);
     }
+
+    /** An override at every one of 1,000 epochs: the plan keeps only what is still to come, the undo stack its 50 plans. */
+    @Test
+    void aThousandOverridesKeepThePlanAndItsUndoStackSmall() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        RunSchedules schedules = new RunSchedules(new SchedulerRules(Presets.named("inception-v4"), 1e-6, 1.0, Duration.ofSeconds(15),
+                Duration.ofSeconds(120)), clock, () -> UUID.randomUUID().toString());
+        String run = "run-1000-overrides";
+        schedules.onMetric(new WorkerJoined(run, "worker-0", 1, EPOCHS, 0, 0, Map.of(), clock.instant()));
+        for (int epoch = 0; epoch < EPOCHS - 1; epoch++) {
+            Decision accepted = schedules.onCommand("""
+                    {"commandId": "o-%d", "runId": "%s", "type": "override", "learningRate": %s, "by": "ops"}"""
+                    .formatted(epoch, run, epoch % 2 == 0 ? "0.01" : "0.02"));
+            assertThat(accepted.outcome().orElseThrow().status()).isEqualTo(io.lrpipeline.events.CommandOutcome.Status.ACCEPTED);
+            schedules.onMetric(new EpochEnded(run, "worker-0", epoch, 100, 1.234, new Evaluation(1.1, 0.5, 0.9, 256), 12.3, 0.045,
+                    clock.instant()));
+            clock.advance(Duration.ofMinutes(10));
+        }
+        var state = schedules.run(run).orElseThrow();
+        int chars = EventJson.write(WorkerRates.withoutRates(state)).length();
+        System.out.printf("%d overrides: lr.state record %,d characters, plan of %d segments, %d undoable plans%n", EPOCHS - 1, chars,
+                state.plan().segments().size(), state.undoable().size());
+        assertThat(state.plan().segments()).hasSizeLessThanOrEqualTo(2);
+        assertThat(chars).isLessThan(512 * 1024);
+    }
 }
