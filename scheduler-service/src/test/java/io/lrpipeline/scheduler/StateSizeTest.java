@@ -2,6 +2,7 @@ package io.lrpipeline.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
@@ -30,8 +31,7 @@ class StateSizeTest {
     @Test
     void aRunOf64WorkersAnd1000EpochsKeepsEveryRecordSmall() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
-        RunSchedules schedules = new RunSchedules(new SchedulerRules(Presets.named("inception-v4"), 1e-6, 1.0, Duration.ofSeconds(15),
-                Duration.ofSeconds(120)), clock, () -> UUID.randomUUID().toString());
+        RunSchedules schedules = schedules(clock);
         String run = "run-64-workers-1000-epochs";
         List<Decision> last = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -61,19 +61,23 @@ class StateSizeTest {
         assertThat(ledger).isLessThan(128 * 1024);
     }
 
+    private static RunSchedules schedules(MutableClock clock) {
+        return new RunSchedules(new SchedulerRules(Presets.named("inception-v4"), 1e-6, 1.0, Duration.ofSeconds(15), Duration.ofSeconds(120)),
+                clock, () -> UUID.randomUUID().toString());
+    }
+
     /** An override at every one of 1,000 epochs: the plan keeps only what is still to come, the undo stack its 50 plans. */
     @Test
     void aThousandOverridesKeepThePlanAndItsUndoStackSmall() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
-        RunSchedules schedules = new RunSchedules(new SchedulerRules(Presets.named("inception-v4"), 1e-6, 1.0, Duration.ofSeconds(15),
-                Duration.ofSeconds(120)), clock, () -> UUID.randomUUID().toString());
+        RunSchedules schedules = schedules(clock);
         String run = "run-1000-overrides";
         schedules.onMetric(new WorkerJoined(run, "worker-0", 1, EPOCHS, 0, 0, Map.of(), clock.instant()));
         for (int epoch = 0; epoch < EPOCHS - 1; epoch++) {
             Decision accepted = schedules.onCommand("""
                     {"commandId": "o-%d", "runId": "%s", "type": "override", "learningRate": %s, "by": "ops"}"""
                     .formatted(epoch, run, epoch % 2 == 0 ? "0.01" : "0.02"));
-            assertThat(accepted.outcome().orElseThrow().status()).isEqualTo(io.lrpipeline.events.CommandOutcome.Status.ACCEPTED);
+            assertThat(accepted.outcome().orElseThrow().status()).isEqualTo(CommandOutcome.Status.ACCEPTED);
             schedules.onMetric(new EpochEnded(run, "worker-0", epoch, 100, 1.234, new Evaluation(1.1, 0.5, 0.9, 256), 12.3, 0.045,
                     clock.instant()));
             clock.advance(Duration.ofMinutes(10));
