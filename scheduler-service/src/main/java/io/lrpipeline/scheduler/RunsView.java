@@ -58,10 +58,7 @@ final class RunsView implements AutoCloseable {
         consumer.seekToBeginning(states);
         consumer.seekToEnd(replies);
         replies.forEach(consumer::position); // the end now: no reply from here on is skipped
-        Map<TopicPartition, Long> end = consumer.endOffsets(states, TIMEOUT);
-        while (states.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-            consumer.poll(Duration.ofMillis(200)).forEach(this::handle);
-        }
+        TopicHistory.readToEnd(consumer, states, this::handle);
         thread.start();
     }
 
@@ -108,12 +105,12 @@ final class RunsView implements AutoCloseable {
     }
 
     private synchronized void state(ConsumerRecord<String, String> record) {
-        TopicHistory.keepNewest(record, runs);
+        TopicHistory.keepNewest(record, runs, RunState.class, RunState::runId);
         notifyAll();
     }
 
     private synchronized void rates(ConsumerRecord<String, String> record) {
-        TopicHistory.keepNewestRates(record, ledger);
+        TopicHistory.keepNewest(record, ledger, WorkerRates.class, WorkerRates::key);
     }
 
     private void reply(ConsumerRecord<String, String> record) {

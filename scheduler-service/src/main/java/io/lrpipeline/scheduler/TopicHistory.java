@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,37 +46,31 @@ final class TopicHistory {
     /** The newest state of each run in {@code partitions}, with its workers' applied rates from the ledger. */
     Collection<RunState> runStates(Set<Integer> partitions) {
         Map<String, RunState> newest = new HashMap<>();
-        readAll(Topics.STATE, partitions, record -> keepNewest(record, newest));
         Map<String, WorkerRates> ledger = new HashMap<>();
-        readAll(Topics.SCHEDULER_APPLIED, partitions, record -> keepNewestRates(record, ledger));
+        readAll(List.of(Topics.STATE, Topics.SCHEDULER_APPLIED), partitions, record -> {
+            if (record.topic().equals(Topics.STATE)) {
+                keepNewest(record, newest, RunState.class, RunState::runId);
+            } else {
+                keepNewest(record, ledger, WorkerRates.class, WorkerRates::key);
+            }
+        });
         return newest.values().stream().map(state -> WorkerRates.withRates(state, ledger)).toList();
     }
 
-    /** Applies one ledger record to {@code ledger}, as {@link #keepNewest} does for {@code lr.state}. */
-    static void keepNewestRates(ConsumerRecord<String, String> record, Map<String, WorkerRates> ledger) {
-        if (record.value() == null) {
-            ledger.remove(record.key());
-            return;
-        }
-        try {
-            WorkerRates rates = EventJson.read(record.value(), WorkerRates.class, EventJson.MAX_STATE_CHARS);
-            ledger.put(rates.key(), rates);
-        } catch (InvalidEventException e) {
-            LOG.warnf("skipping unreadable %s record at offset %d: %s", Topics.SCHEDULER_APPLIED, record.offset(), e.getMessage());
-        }
-    }
-
-    /** Applies one {@code lr.state} record to {@code newest}: a tombstone removes the run, an unreadable record is skipped with a line. */
-    static void keepNewest(ConsumerRecord<String, String> record, Map<String, RunState> newest) {
+    /**
+     * Applies one record of a compacted topic ({@code lr.state}, the ledger) to {@code newest}, under the key
+     * {@code keyOf} gives its value: a tombstone removes its key, an unreadable record is skipped with a line.
+     */
+    static <T> void keepNewest(ConsumerRecord<String, String> record, Map<String, T> newest, Class<T> type, Function<T, String> keyOf) {
         if (record.value() == null) {
             newest.remove(record.key());
             return;
         }
         try {
-            RunState state = EventJson.read(record.value(), RunState.class);
-            newest.put(state.runId(), state);
+            T value = EventJson.read(record.value(), type, EventJson.MAX_STATE_CHARS);
+            newest.put(keyOf.apply(value), value);
         } catch (InvalidEventException e) {
-            LOG.warnf("skipping unreadable %s record at offset %d: %s", Topics.STATE, record.offset(), e.getMessage());
+            LOG.warnf("skipping unreadable %s record at offset %d: %s", record.topic(), record.offset(), e.getMessage());
         }
     }
 
@@ -85,7 +80,7 @@ final class TopicHistory {
             return List.of();
         }
         Set<String> published = new HashSet<>();
-        readAll(Topics.LR_EVENTS, partitions, record -> {
+        readAll(List.of(Topics.LR_EVENTS), partitions, record -> {
             try {
                 published.add(EventJson.read(record.value(), LearningRateChanged.class).eventId());
             } catch (InvalidEventException e) {
@@ -95,15 +90,22 @@ final class TopicHistory {
         return issued.stream().filter(e -> !published.contains(e.eventId())).toList();
     }
 
-    private void readAll(String topic, Set<Integer> numbers, Consumer<ConsumerRecord<String, String>> handler) {
+    /** Every record of partitions {@code numbers} of {@code topics}, from the beginning to the end of now, in one consumer. */
+    private void readAll(List<String> topics, Set<Integer> numbers, Consumer<ConsumerRecord<String, String>> handler) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = numbers.stream().map(n -> new TopicPartition(topic, n)).toList();
+            List<TopicPartition> partitions = topics.stream().flatMap(topic -> numbers.stream().map(n -> new TopicPartition(topic, n))).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(handler);
-            }
+            readToEnd(consumer, partitions, handler);
+        }
+    }
+
+    /** Polls {@code consumer} into {@code handler} until it is at the end offsets {@code partitions} have now. */
+    static void readToEnd(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
+            Consumer<ConsumerRecord<String, String>> handler) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+        while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
+            consumer.poll(Duration.ofMillis(200)).forEach(handler);
         }
     }
 

@@ -20,6 +20,11 @@ record WorkerRates(String runId, String workerId, NavigableMap<Integer, AppliedR
     }
 
     String key() {
+        return key(runId, workerId);
+    }
+
+    /** The ledger's key of a worker of a run. */
+    static String key(String runId, String workerId) {
         return runId + "/" + workerId;
     }
 
@@ -35,7 +40,7 @@ record WorkerRates(String runId, String workerId, NavigableMap<Integer, AppliedR
     static RunState withRates(RunState state, Map<String, WorkerRates> ledger) {
         Map<String, Member> members = new HashMap<>();
         state.members().forEach((id, m) -> {
-            WorkerRates rates = ledger.get(state.runId() + "/" + id);
+            WorkerRates rates = ledger.get(key(state.runId(), id));
             members.put(id, rates == null ? m : new Member(m.lastEpochEnded(), m.lastSeen(), m.status(), rates.applied()));
         });
         return new RunState(state.runId(), state.scheduleVersion(), state.plan(), state.workers(), state.epochs(), members,

@@ -141,7 +141,7 @@ class PublicationOrderTest {
 
     private static boolean ledgerHoldsTheRatesOf(TopicClient kafka, RunState mine) {
         return mine.members().entrySet().stream().filter(member -> !member.getValue().applied().isEmpty()).allMatch(member -> {
-            List<String> records = kafka.values(Topics.SCHEDULER_APPLIED, RUN + "/" + member.getKey());
+            List<String> records = kafka.values(Topics.SCHEDULER_APPLIED, WorkerRates.key(RUN, member.getKey()));
             return !records.isEmpty() && EventJson.read(records.get(records.size() - 1), WorkerRates.class, EventJson.MAX_STATE_CHARS)
                     .applied().equals(member.getValue().applied());
         });
