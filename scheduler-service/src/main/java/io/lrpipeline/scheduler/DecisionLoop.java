@@ -220,7 +220,12 @@ final class DecisionLoop implements AutoCloseable {
     }
 
     private Set<Integer> owned() {
-        return consumer.assignment().stream().filter(p -> p.topic().equals(Topics.TRAINING_METRICS)).map(TopicPartition::partition)
+        return metricPartitions(consumer.assignment());
+    }
+
+    /** The numbers of the {@code training.metrics} partitions among {@code partitions}: those of the runs they make this instance's. */
+    private static Set<Integer> metricPartitions(Collection<TopicPartition> partitions) {
+        return partitions.stream().filter(p -> p.topic().equals(Topics.TRAINING_METRICS)).map(TopicPartition::partition)
                 .collect(Collectors.toSet());
     }
 
@@ -250,8 +255,7 @@ final class DecisionLoop implements AutoCloseable {
     private final class Ownership implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            Set<Integer> gone = revoked.stream().filter(p -> p.topic().equals(Topics.TRAINING_METRICS)).map(TopicPartition::partition)
-                    .collect(Collectors.toSet());
+            Set<Integer> gone = metricPartitions(revoked);
             schedules.forget(runId -> gone.contains(partitionOf(runId)));
             if (!gone.isEmpty()) {
                 LOG.infof("partition(s) %s went to another scheduler: their runs are its now", gone);
@@ -276,8 +280,7 @@ final class DecisionLoop implements AutoCloseable {
                 producer.sendOffsetsToTransaction(ends, consumer.groupMetadata());
                 producer.commitTransaction();
             }
-            Set<Integer> owned = assigned.stream().filter(p -> p.topic().equals(Topics.TRAINING_METRICS)).map(TopicPartition::partition)
-                    .collect(Collectors.toSet());
+            Set<Integer> owned = metricPartitions(assigned);
             if (!owned.isEmpty()) {
                 forgetAndRestore(owned);
             }

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the {@link DecisionLoop} for the life of the application and tells the rest of it what each committed
- * transaction published: the log, the meters, and the REST callers waiting for an outcome.
+ * Runs the {@link DecisionLoop} for the life of the application and tells the log and the meters what each committed
+ * transaction published (REST callers get their outcome from {@link RunsView}, whichever instance decided).
  */
 @ApplicationScoped
 public class LearningRateScheduler {
@@ -20,7 +20,7 @@ public class LearningRateScheduler {
 
     private final DecisionLoop loop;
 
-    public LearningRateScheduler(RunSchedules schedules, CommandOutcomes outcomes, MeterRegistry meters, SchedulerConfig config,
+    public LearningRateScheduler(RunSchedules schedules, MeterRegistry meters, SchedulerConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.loop = new DecisionLoop(bootstrapServers, schedules, config.tick(), Clock.systemUTC(), publication -> {
             for (LearningRateChanged event : publication.events()) {
@@ -28,10 +28,8 @@ public class LearningRateScheduler {
                 LOG.infof("run %s epoch %d: learning rate %s (%s)", event.runId(), event.epoch(), event.learningRate(), event.reason());
             }
             publication.rejections().forEach(r -> LOG.infof("rejected command %s for run %s: %s", r.commandId(), r.runId(), r.reason()));
-            publication.outcomes().forEach(outcome -> {
-                meters.counter("scheduler.commands", "status", outcome.status().name().toLowerCase()).increment();
-                outcomes.completed(outcome);
-            });
+            publication.outcomes().forEach(outcome ->
+                    meters.counter("scheduler.commands", "status", outcome.status().name().toLowerCase()).increment());
         });
     }
 

@@ -82,11 +82,6 @@ public final class RunSchedules {
         return changes.curve(RunLedger.restore(run, clock.instant()), run.plan(), null);
     }
 
-    public synchronized List<RunState> runs() {
-        Instant now = clock.instant();
-        return runs.values().stream().map(run -> run.snapshot(now)).toList();
-    }
-
     public synchronized Decision onMetric(TrainingMetric metric) {
         Instant now = clock.instant();
         RunLedger run = runs.get(metric.runId());

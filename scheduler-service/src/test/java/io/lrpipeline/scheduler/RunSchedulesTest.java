@@ -197,7 +197,7 @@ class RunSchedulesTest {
         schedules.onMetric(ended("w1", 0));
         RunSchedules restarted = new RunSchedules(RULES, clock, () -> "r" + ids.incrementAndGet());
 
-        restarted.restore(schedules.runs());
+        restarted.restore(List.of(schedules.run("run-1").orElseThrow()));
 
         assertThat(restarted.issuedEvents()).isEqualTo(schedules.issuedEvents());
         assertThat(restarted.onMetric(ended("w0", 0)).events()).isEmpty();
