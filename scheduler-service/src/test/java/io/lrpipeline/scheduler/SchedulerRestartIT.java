@@ -56,8 +56,7 @@ class SchedulerRestartIT {
             kafka.send(Topics.COMMANDS, "run-r", "{\"commandId\": \"r-1\", \"runId\": \"run-r\", \"type\": \"override\", "
                     + "\"learningRate\": 0.01, \"fromEpoch\": 3, \"by\": \"ops\", \"why\": \"before the crash\"}");
             await().atMost(Duration.ofSeconds(30)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-r").size() == 1);
-            ended("w0", 0);
-            ended("w1", 0);
+            bothEnded("run-r", 0);
             awaitEvents("run-r", 2);
             ended("w0", 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> lastState("run-r").members().get("w0").lastEpochEnded() == 1);
@@ -66,13 +65,11 @@ class SchedulerRestartIT {
         try (SchedulerProcess second = SchedulerProcess.start(broker.bootstrapServers(), "second")) {
             ended("w1", 1);
             awaitEvents("run-r", 3);
-            ended("w0", 2);
-            ended("w1", 2);
+            bothEnded("run-r", 2);
             awaitEvents("run-r", 4);
             kafka.send(Topics.COMMANDS, "run-r", "{\"commandId\": \"r-2\", \"runId\": \"run-r\", \"type\": \"undo\", \"by\": \"ops\"}");
             await().atMost(Duration.ofSeconds(30)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-r").size() == 2);
-            ended("w0", 3);
-            ended("w1", 3);
+            bothEnded("run-r", 3);
             awaitEvents("run-r", 5);
         }
 
@@ -119,22 +116,19 @@ class SchedulerRestartIT {
             metric(new WorkerJoined("run-b", "w1", 2, 6, 0, 0, Map.of(), Instant.now()));
             awaitEvents("run-b", 1);
             for (int epoch = 0; epoch < 2; epoch++) {
-                ended("run-b", "w0", epoch);
-                ended("run-b", "w1", epoch);
+                bothEnded("run-b", epoch);
                 awaitEvents("run-b", epoch + 2);
             }
 
             broker.restart();
 
-            ended("run-b", "w0", 2);
-            ended("run-b", "w1", 2);
+            bothEnded("run-b", 2);
             awaitEvents("run-b", 4);
             kafka.send(Topics.COMMANDS, "run-b", "{\"commandId\": \"b-1\", \"runId\": \"run-b\", \"type\": \"override\", "
                     + "\"learningRate\": 0.01, \"by\": \"ops\", \"why\": \"after the broker came back\"}");
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.values(Topics.COMMANDS_REPLIES, "run-b").size() == 1);
             for (int epoch = 3; epoch < 5; epoch++) {
-                ended("run-b", "w0", epoch);
-                ended("run-b", "w1", epoch);
+                bothEnded("run-b", epoch);
                 awaitEvents("run-b", epoch + 2);
             }
         }
@@ -168,6 +162,12 @@ class SchedulerRestartIT {
 
     private static void ended(String worker, int epoch) {
         ended("run-r", worker, epoch);
+    }
+
+    /** Workers w0 and w1 of {@code run} both end {@code epoch}. */
+    private static void bothEnded(String run, int epoch) {
+        ended(run, "w0", epoch);
+        ended(run, "w1", epoch);
     }
 
     private static void ended(String run, String worker, int epoch) {
