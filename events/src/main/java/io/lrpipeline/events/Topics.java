@@ -17,10 +17,16 @@ public final class Topics {
      */
     public static final String SCHEDULER_APPLIED = "lr.scheduler.applied";
 
+    /**
+     * Not part of the contract: the scheduler's private ledger of the plans an undo would restore, one compacted
+     * record per run, keyed by run id, so that {@code lr.state} carries only what trainers and the sink read.
+     */
+    public static final String SCHEDULER_UNDO = "lr.scheduler.undo";
+
     /** A topic and the configs it must be created with. */
     public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
 
-    /** All topics of the contract, and the scheduler's private ledger. {@code lr.state} is compacted with small segments: compaction only touches closed segments. */
+    /** All topics of the contract, and the scheduler's private ledger (applied rates, undoable plans). {@code lr.state} is compacted with small segments: compaction only touches closed segments. */
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(COMMANDS, 3, Map.of("cleanup.policy", "delete", "retention.ms", "604800000")),
             new TopicSpec(COMMANDS_REJECTED, 3, Map.of("cleanup.policy", "delete")),
@@ -30,6 +36,8 @@ public final class Topics {
             new TopicSpec(LR_EVENTS, 3, Map.of("cleanup.policy", "delete")),
             new TopicSpec(TRAINING_METRICS, 3, Map.of("cleanup.policy", "delete")),
             new TopicSpec(SCHEDULER_APPLIED, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
+                    "min.cleanable.dirty.ratio", "0.1")),
+            new TopicSpec(SCHEDULER_UNDO, 3, Map.of("cleanup.policy", "compact", "segment.ms", "60000",
                     "min.cleanable.dirty.ratio", "0.1")));
 
     private Topics() {}

@@ -15,12 +15,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What the decisions of one poll publish together, in one transaction: each changed run's newest state once (however
- * many of its inputs the poll held), each worker's applied rates once, then the rate events, rejections and outcomes
- * in the order they were decided.
+ * many of its inputs the poll held), each worker's applied rates and each run's undoable plans once, then the rate
+ * events, rejections and outcomes in the order they were decided.
  */
 final class Publication {
     private final Map<String, RunState> states = new LinkedHashMap<>();
     private final Map<String, WorkerRates> rates = new LinkedHashMap<>();
+    private final Map<String, UndoablePlans> undo = new LinkedHashMap<>();
     private final List<LearningRateChanged> events = new ArrayList<>();
     private final List<CommandRejected> rejections = new ArrayList<>();
     private final List<CommandOutcome> outcomes = new ArrayList<>();
@@ -28,13 +29,14 @@ final class Publication {
     void add(Decision decision) {
         decision.states().forEach(state -> states.put(state.runId(), state));
         decision.rates().forEach(worker -> rates.put(worker.key(), worker));
+        decision.undo().ifPresent(plans -> undo.put(plans.runId(), plans));
         events.addAll(decision.events());
         decision.rejection().ifPresent(rejections::add);
         decision.outcome().ifPresent(outcomes::add);
     }
 
     boolean isEmpty() {
-        return states.isEmpty() && rates.isEmpty() && events.isEmpty() && rejections.isEmpty() && outcomes.isEmpty();
+        return states.isEmpty() && rates.isEmpty() && undo.isEmpty() && events.isEmpty() && rejections.isEmpty() && outcomes.isEmpty();
     }
 
     List<LearningRateChanged> events() {
@@ -56,9 +58,10 @@ final class Publication {
     List<ProducerRecord<String, String>> records(ToIntFunction<String> partitionOfRun) {
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         states.values().forEach(state -> records.add(new ProducerRecord<>(Topics.STATE, state.runId(),
-                EventJson.write(WorkerRates.withoutRates(state)))));
+                EventJson.write(PrivateLedger.published(state)))));
         rates.values().forEach(worker -> records.add(new ProducerRecord<>(Topics.SCHEDULER_APPLIED, partitionOfRun.applyAsInt(worker.runId()),
                 worker.key(), EventJson.write(worker))));
+        undo.values().forEach(plans -> records.add(new ProducerRecord<>(Topics.SCHEDULER_UNDO, plans.runId(), EventJson.write(plans))));
         events.forEach(event -> records.add(new ProducerRecord<>(Topics.LR_EVENTS, event.runId(), EventJson.write(event))));
         rejections.forEach(r -> records.add(new ProducerRecord<>(Topics.COMMANDS_REJECTED, r.runId(), EventJson.write(r))));
         outcomes.forEach(o -> records.add(new ProducerRecord<>(Topics.COMMANDS_REPLIES, o.runId(), EventJson.write(o))));

@@ -170,7 +170,8 @@ public final class RunSchedules {
         run.change(accepted.plan(), changes.entry(run, command, accepted, now), command.type() == Type.UNDO);
         return Decision.answered(List.of(run.snapshot(now)), new CommandOutcome(command.commandId(), command.runId(),
                 Status.ACCEPTED, command.type().wireName() + " accepted as version " + run.version() + ": " + accepted.note(),
-                command.fromEpoch(), accepted.effectiveFromEpoch(), run.version(), changes.curve(run, run.plan(), null), now));
+                command.fromEpoch(), accepted.effectiveFromEpoch(), run.version(), changes.curve(run, run.plan(), null), now))
+                .withUndo(new UndoablePlans(run.runId(), run.undoable()));
     }
 
     private Decision issueDue(RunLedger run, boolean changed, Instant now) {

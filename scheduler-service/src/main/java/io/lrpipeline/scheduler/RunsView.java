@@ -21,11 +21,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Every run as {@code lr.state} and the scheduler's ledger of applied rates hold it, whichever scheduler owns it, and
- * every command outcome on
- * {@code lr.commands.replies} from this instance's start: what lets the REST API of any instance read any run and
- * answer a command another instance decided. Fed by one consumer of all partitions of both topics (committed records
- * only), on a thread of its own; {@link #start} returns once it has read {@code lr.state} to its end.
+ * Every run as {@code lr.state} and the scheduler's private ledger hold it, whichever scheduler owns it, and every
+ * command outcome on {@code lr.commands.replies} from this instance's start: what lets the REST API of any instance
+ * read any run and answer a command another instance decided. Fed by one consumer of all partitions of these topics
+ * (committed records only), on a thread of its own; {@link #start} returns once it has read the states to their end.
  */
 final class RunsView implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunsView.class);
@@ -34,7 +33,7 @@ final class RunsView implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final CommandOutcomes outcomes;
     private final Map<String, RunState> runs = new TreeMap<>();
-    private final Map<String, WorkerRates> ledger = new HashMap<>();
+    private final PrivateLedger ledger = new PrivateLedger();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -50,7 +49,7 @@ final class RunsView implements AutoCloseable {
 
     void start() {
         List<TopicPartition> states = new ArrayList<>(partitions(Topics.STATE));
-        states.addAll(partitions(Topics.SCHEDULER_APPLIED));
+        PrivateLedger.TOPICS.forEach(topic -> states.addAll(partitions(topic)));
         List<TopicPartition> replies = partitions(Topics.COMMANDS_REPLIES);
         List<TopicPartition> all = new ArrayList<>(states);
         all.addAll(replies);
@@ -68,7 +67,7 @@ final class RunsView implements AutoCloseable {
 
     /** The run with its workers' applied rates. */
     synchronized Optional<RunState> run(String runId) {
-        return Optional.ofNullable(runs.get(runId)).map(state -> WorkerRates.withRates(state, ledger));
+        return Optional.ofNullable(runs.get(runId)).map(ledger::complete);
     }
 
     /** Waits up to {@code timeout} until the view holds {@code runId} at {@code version} or later (a caller reads its own write). */
@@ -99,7 +98,7 @@ final class RunsView implements AutoCloseable {
     private void handle(ConsumerRecord<String, String> record) {
         switch (record.topic()) {
             case Topics.STATE -> state(record);
-            case Topics.SCHEDULER_APPLIED -> rates(record);
+            case Topics.SCHEDULER_APPLIED, Topics.SCHEDULER_UNDO -> ledger(record);
             default -> reply(record);
         }
     }
@@ -109,8 +108,8 @@ final class RunsView implements AutoCloseable {
         notifyAll();
     }
 
-    private synchronized void rates(ConsumerRecord<String, String> record) {
-        TopicHistory.keepNewest(record, ledger, WorkerRates.class, WorkerRates::key);
+    private synchronized void ledger(ConsumerRecord<String, String> record) {
+        ledger.keep(record);
     }
 
     private void reply(ConsumerRecord<String, String> record) {

@@ -6,6 +6,7 @@ import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads what earlier decisions left on the topics, in some partitions, from the beginning up to the end offsets at the
- * time of the call (committed records only): the newest {@code lr.state} record of each run with its workers'
- * applied rates from the scheduler's ledger, and which of the events
+ * time of the call (committed records only): the newest {@code lr.state} record of each run completed from the
+ * scheduler's private ledger (its workers' applied rates, its undoable plans), and which of the events
  * the runs issued are not on {@code lr.events} (a scheduler before transactions could crash between the two).
  */
 final class TopicHistory {
@@ -43,18 +44,20 @@ final class TopicHistory {
         }
     }
 
-    /** The newest state of each run in {@code partitions}, with its workers' applied rates from the ledger. */
+    /** The newest state of each run in {@code partitions}, completed from the private ledger. */
     Collection<RunState> runStates(Set<Integer> partitions) {
         Map<String, RunState> newest = new HashMap<>();
-        Map<String, WorkerRates> ledger = new HashMap<>();
-        readAll(List.of(Topics.STATE, Topics.SCHEDULER_APPLIED), partitions, record -> {
+        PrivateLedger ledger = new PrivateLedger();
+        List<String> topics = new ArrayList<>(PrivateLedger.TOPICS);
+        topics.add(Topics.STATE);
+        readAll(topics, partitions, record -> {
             if (record.topic().equals(Topics.STATE)) {
                 keepNewest(record, newest, RunState.class, RunState::runId);
             } else {
-                keepNewest(record, ledger, WorkerRates.class, WorkerRates::key);
+                ledger.keep(record);
             }
         });
-        return newest.values().stream().map(state -> WorkerRates.withRates(state, ledger)).toList();
+        return newest.values().stream().map(ledger::complete).toList();
     }
 
     /**

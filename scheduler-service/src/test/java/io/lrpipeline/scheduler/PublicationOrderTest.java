@@ -71,7 +71,8 @@ class PublicationOrderTest {
     @Test
     void theLastStateRecordOfARunIsAlwaysTheSchedulersState() throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(2);
-        try (TopicClient kafka = new TopicClient(bootstrapServers, Topics.STATE, Topics.SCHEDULER_APPLIED, Topics.COMMANDS_REPLIES)) {
+        try (TopicClient kafka = new TopicClient(bootstrapServers, Topics.STATE, Topics.SCHEDULER_APPLIED, Topics.SCHEDULER_UNDO,
+                Topics.COMMANDS_REPLIES)) {
             for (int w = 0; w <= BURST; w++) {
                 metric(kafka, new WorkerJoined(RUN, "w" + w, BURST + 1, ROUNDS + 2, 0, 0, Map.of(), Instant.now()));
             }
@@ -100,8 +101,8 @@ class PublicationOrderTest {
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
                         RunState mine = schedules.run(RUN).orElseThrow();
                         return mine.scheduleVersion() == version && mine.issued().containsKey(epoch + 1)
-                                && lastRecord(kafka).map(last -> comparable(last).equals(comparable(WorkerRates.withoutRates(mine)))).orElse(false)
-                                && ledgerHoldsTheRatesOf(kafka, mine);
+                                && lastRecord(kafka).map(last -> comparable(last).equals(comparable(PrivateLedger.published(mine)))).orElse(false)
+                                && ledgerHoldsTheRestOf(kafka, mine);
                     });
                 } catch (ConditionTimeoutException e) {
                     RunState mine = schedules.run(RUN).orElseThrow();
@@ -111,8 +112,8 @@ class PublicationOrderTest {
                     assertThat(mine.issued()).as("round %d: the scheduler issued the next epoch", epoch).containsKey(epoch + 1);
                     assertThat(comparable(last)).as("round %d: the last lr.state record (version %d, epochs issued up to %d) against the "
                             + "scheduler's state (version %d, issued up to %d)", epoch, last.scheduleVersion(), last.issued().lastKey(),
-                            mine.scheduleVersion(), mine.issued().lastKey()).isEqualTo(comparable(WorkerRates.withoutRates(mine)));
-                    assertThat(ledgerHoldsTheRatesOf(kafka, mine)).as("round %d: the ledger's last record of each worker holds its rates", epoch)
+                            mine.scheduleVersion(), mine.issued().lastKey()).isEqualTo(comparable(PrivateLedger.published(mine)));
+                    assertThat(ledgerHoldsTheRestOf(kafka, mine)).as("round %d: the ledger's last record of each worker holds its rates, the run's its undoable plans", epoch)
                             .isTrue();
                     throw e;
                 }
@@ -139,7 +140,13 @@ class PublicationOrderTest {
         kafka.send(Topics.TRAINING_METRICS, metric.runId(), EventJson.write(metric));
     }
 
-    private static boolean ledgerHoldsTheRatesOf(TopicClient kafka, RunState mine) {
+    /** The private ledger's last records hold what {@code lr.state} leaves out of {@code mine}: applied rates, undoable plans. */
+    private static boolean ledgerHoldsTheRestOf(TopicClient kafka, RunState mine) {
+        List<String> undo = kafka.values(Topics.SCHEDULER_UNDO, RUN);
+        if (!mine.undoable().equals(undo.isEmpty() ? List.of()
+                : EventJson.read(undo.get(undo.size() - 1), UndoablePlans.class, EventJson.MAX_STATE_CHARS).plans())) {
+            return false;
+        }
         return mine.members().entrySet().stream().filter(member -> !member.getValue().applied().isEmpty()).allMatch(member -> {
             List<String> records = kafka.values(Topics.SCHEDULER_APPLIED, WorkerRates.key(RUN, member.getKey()));
             return !records.isEmpty() && EventJson.read(records.get(records.size() - 1), WorkerRates.class, EventJson.MAX_STATE_CHARS)

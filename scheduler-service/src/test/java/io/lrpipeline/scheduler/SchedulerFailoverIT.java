@@ -103,7 +103,7 @@ class SchedulerFailoverIT {
                     }
                     RunState last = states.get(states.size() - 1);
                     String shown = survivor.get("/api/runs/" + run).body();
-                    assertThat(JSON.readTree(EventJson.write(WorkerRates.withoutRates(EventJson.read(shown, RunsResource.RunView.class).state()))))
+                    assertThat(JSON.readTree(EventJson.write(PrivateLedger.published(EventJson.read(shown, RunsResource.RunView.class).state()))))
                             .as("%s on the survivor (as JSON trees: a map's keys in any order)", run).isEqualTo(JSON.readTree(EventJson.write(last)));
                 }
             }

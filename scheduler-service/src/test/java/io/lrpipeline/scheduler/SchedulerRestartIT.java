@@ -78,6 +78,7 @@ class SchedulerRestartIT {
         CommandOutcome undo = EventJson.read(kafka.values(Topics.COMMANDS_REPLIES, "run-r").get(1), CommandOutcome.class);
         assertThat(undo.status()).isEqualTo(CommandOutcome.Status.ACCEPTED);
         assertThat(lastState("run-r").history()).extracting(RunState.ScheduleChange::commandId).containsSubsequence("r-1", "r-2");
+        assertThat(lastState("run-r").undoable()).as("lr.state carries no undo stack: the second scheduler undid from its ledger").isEmpty();
     }
 
     @Test

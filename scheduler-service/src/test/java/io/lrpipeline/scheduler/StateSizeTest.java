@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
@@ -73,8 +74,9 @@ class StateSizeTest {
         RunSchedules schedules = schedules(clock);
         String run = "run-1000-overrides";
         schedules.onMetric(new WorkerJoined(run, "worker-0", 1, EPOCHS, 0, 0, Map.of(), clock.instant()));
+        Decision accepted = Decision.NONE;
         for (int epoch = 0; epoch < EPOCHS - 1; epoch++) {
-            Decision accepted = schedules.onCommand("""
+            accepted = schedules.onCommand("""
                     {"commandId": "o-%d", "runId": "%s", "type": "override", "learningRate": %s, "by": "ops"}"""
                     .formatted(epoch, run, epoch % 2 == 0 ? "0.01" : "0.02"));
             assertThat(accepted.outcome().orElseThrow().status()).isEqualTo(CommandOutcome.Status.ACCEPTED);
@@ -83,10 +85,17 @@ class StateSizeTest {
             clock.advance(Duration.ofMinutes(10));
         }
         var state = schedules.run(run).orElseThrow();
-        int chars = EventJson.write(WorkerRates.withoutRates(state)).length();
-        System.out.printf("%d overrides: lr.state record %,d characters, plan of %d segments, %d undoable plans%n", EPOCHS - 1, chars,
-                state.plan().segments().size(), state.undoable().size());
+        int chars = EventJson.write(PrivateLedger.published(state)).length();
+        Publication lastCommand = new Publication();
+        lastCommand.add(accepted);
+        int undo = lastCommand.records(runId -> 0).stream().filter(r -> r.topic().equals(Topics.SCHEDULER_UNDO))
+                .mapToInt(r -> r.value().length()).max().orElseThrow();
+        System.out.printf("%d overrides: lr.state record %,d characters, plan of %d segments; %d undoable plans in a ledger record of %,d%n",
+                EPOCHS - 1, chars, state.plan().segments().size(), state.undoable().size(), undo);
         assertThat(state.plan().segments()).hasSizeLessThanOrEqualTo(2);
+        assertThat(state.undoable()).hasSize(RunLedger.UNDO_KEPT);
+        assertThat(EventJson.read(lastCommand.records(runId -> 0).get(0).value(), RunState.class).undoable()).as("lr.state's record").isEmpty();
         assertThat(chars).isLessThan(512 * 1024);
+        assertThat(undo).isLessThan(128 * 1024);
     }
 }
