@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,9 +50,30 @@ final class DecisionLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DecisionLoop.class);
     static final String GROUP = "lr-scheduler";
 
-    /** Told of each committed publication, on the loop's thread. */
+    /** Told of each committed publication and how long its transaction took (begin to commit), on the loop's thread. */
     interface Published {
-        void committed(Publication publication);
+        void committed(Publication publication, Duration transaction);
+    }
+
+    /** What the loop is doing, for the health checks: deciding, recovering from a failed transaction, or stopped for good. */
+    enum Phase { STARTING, DECIDING, RECOVERING, STOPPED }
+
+    /**
+     * The loop as the health checks see it: its phase since when, why (for recovering and stopped), the
+     * {@code training.metrics} partitions whose runs it owns, and when its last transaction committed (null: none yet).
+     */
+    record Status(Phase phase, Instant since, String reason, Set<Integer> owned, Instant lastCommit) {
+        Status to(Phase next, Instant at, String why) {
+            return new Status(next, at, why, owned, lastCommit);
+        }
+
+        Status owning(Set<Integer> partitions) {
+            return new Status(phase, since, reason, Set.copyOf(partitions), lastCommit);
+        }
+
+        Status committedAt(Instant at) {
+            return new Status(phase, since, reason, owned, at);
+        }
     }
 
     private final String bootstrapServers;
@@ -65,6 +87,7 @@ final class DecisionLoop implements AutoCloseable {
     private KafkaProducer<String, String> producer;
     private int partitions;
     private volatile boolean closed;
+    private volatile Status status;
 
     DecisionLoop(String bootstrapServers, RunSchedules schedules, Duration tick, Clock clock, Published published) {
         this.bootstrapServers = bootstrapServers;
@@ -83,12 +106,17 @@ final class DecisionLoop implements AutoCloseable {
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000), new StringDeserializer(), new StringDeserializer());
         this.thread = new Thread(this::run, "lr-scheduler-decisions");
+        this.status = new Status(Phase.STARTING, clock.instant(), "", Set.of(), null);
+    }
+
+    Status status() {
+        return status;
     }
 
     /** Checks the topics' partitioning, then starts the loop's thread. */
     void start() {
         partitions = history.partitions(Topics.TRAINING_METRICS);
-        for (String topic : List.of(Topics.COMMANDS, Topics.STATE, Topics.SCHEDULER_APPLIED)) {
+        for (String topic : Stream.concat(Stream.of(Topics.COMMANDS, Topics.STATE), PrivateLedger.TOPICS.stream()).toList()) {
             int count = history.partitions(topic);
             if (count != partitions) {
                 throw new IllegalStateException(topic + " has " + count + " partitions and " + Topics.TRAINING_METRICS + " " + partitions
@@ -102,6 +130,7 @@ final class DecisionLoop implements AutoCloseable {
 
     private void run() {
         Instant nextTick = clock.instant().plus(tick);
+        status = status.to(Phase.DECIDING, clock.instant(), "");
         try {
             while (!closed) {
                 Duration wait = Duration.between(clock.instant(), nextTick);
@@ -126,8 +155,12 @@ final class DecisionLoop implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
+            status = status.to(Phase.STOPPED, clock.instant(), e.toString());
             LOG.errorf(e, "the scheduler's decision loop stopped");
         } finally {
+            if (status.phase() != Phase.STOPPED) {
+                status = status.to(Phase.STOPPED, clock.instant(), "closed");
+            }
             consumer.close();
             if (producer != null) {
                 producer.close();
@@ -149,6 +182,7 @@ final class DecisionLoop implements AutoCloseable {
     }
 
     private void commit(Publication publication, Map<TopicPartition, OffsetAndMetadata> consumed, Map<TopicPartition, Long> first) {
+        long began = System.nanoTime();
         try {
             producer.beginTransaction();
             publication.records(this::partitionOf).forEach(producer::send);
@@ -159,17 +193,20 @@ final class DecisionLoop implements AutoCloseable {
         } catch (KafkaException e) {
             LOG.warnf("a transaction failed (%s): its decisions are dropped, the runs read back from %s and its inputs handled again",
                     e.toString(), Topics.STATE);
-            recover(first);
+            recover(first, e);
             return;
         }
-        published.committed(publication);
+        Duration transaction = Duration.ofNanos(System.nanoTime() - began);
+        status = status.committedAt(clock.instant());
+        published.committed(publication, transaction);
     }
 
     /**
      * Aborts the open transaction (a producer that cannot, fenced or failed, is replaced), rewinds the inputs to
      * {@code first} and reads the owned runs back; tried again every second while the broker cannot be reached.
      */
-    private void recover(Map<TopicPartition, Long> first) {
+    private void recover(Map<TopicPartition, Long> first, KafkaException failure) {
+        status = status.to(Phase.RECOVERING, clock.instant(), "a transaction failed: " + failure);
         for (int attempt = 1; !closed; attempt++) {
             try {
                 if (producer != null) {
@@ -185,6 +222,7 @@ final class DecisionLoop implements AutoCloseable {
                 }
                 first.forEach(consumer::seek);
                 forgetAndRestore(owned());
+                status = status.to(Phase.DECIDING, clock.instant(), "");
                 return;
             } catch (KafkaException e) {
                 if (attempt == 1) {
@@ -260,6 +298,7 @@ final class DecisionLoop implements AutoCloseable {
             if (!gone.isEmpty()) {
                 LOG.infof("partition(s) %s went to another scheduler: their runs are its now", gone);
             }
+            status = status.owning(owned().stream().filter(p -> !gone.contains(p)).collect(Collectors.toSet()));
         }
 
         /**
@@ -284,6 +323,7 @@ final class DecisionLoop implements AutoCloseable {
             if (!owned.isEmpty()) {
                 forgetAndRestore(owned);
             }
+            status = status.owning(owned());
         }
     }
 

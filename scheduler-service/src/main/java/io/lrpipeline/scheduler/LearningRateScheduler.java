@@ -2,6 +2,7 @@ package io.lrpipeline.scheduler;
 
 import io.lrpipeline.events.LearningRateChanged;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the {@link DecisionLoop} for the life of the application and tells the log and the meters what each committed
- * transaction published (REST callers get their outcome from {@link RunsView}, whichever instance decided).
+ * transaction published and how long it took (REST callers get their outcome from {@link RunsView}, whichever instance
+ * decided).
  */
 @ApplicationScoped
 public class LearningRateScheduler {
@@ -22,7 +24,11 @@ public class LearningRateScheduler {
 
     public LearningRateScheduler(RunSchedules schedules, MeterRegistry meters, SchedulerConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.loop = new DecisionLoop(bootstrapServers, schedules, config.tick(), Clock.systemUTC(), publication -> {
+        Timer transactions = Timer.builder("scheduler.transaction")
+                .description("one poll's decisions published: begin to commit of its Kafka transaction")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.loop = new DecisionLoop(bootstrapServers, schedules, config.tick(), Clock.systemUTC(), (publication, took) -> {
+            transactions.record(took);
             for (LearningRateChanged event : publication.events()) {
                 meters.counter("scheduler.lr.events").increment();
                 LOG.infof("run %s epoch %d: learning rate %s (%s)", event.runId(), event.epoch(), event.learningRate(), event.reason());
@@ -31,6 +37,10 @@ public class LearningRateScheduler {
             publication.outcomes().forEach(outcome ->
                     meters.counter("scheduler.commands", "status", outcome.status().name().toLowerCase()).increment());
         });
+    }
+
+    DecisionLoop.Status status() {
+        return loop.status();
     }
 
     void start(@Observes StartupEvent started) {

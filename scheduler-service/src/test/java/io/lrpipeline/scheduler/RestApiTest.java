@@ -3,6 +3,8 @@ package io.lrpipeline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
@@ -19,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.StreamSupport;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +147,14 @@ class RestApiTest {
         HttpResponse<String> health = get("/q/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\": \"UP\"");
-        assertThat(get("/q/metrics").body()).contains("scheduler_commands_total");
+        JsonNode checks = new ObjectMapper().readTree(get("/q/health/ready").body()).get("checks");
+        JsonNode loop = StreamSupport.stream(checks.spliterator(), false).filter(c -> c.get("name").asText().equals(DecisionLoopHealth.NAME))
+                .findFirst().orElseThrow();
+        assertThat(loop.get("status").asText()).isEqualTo("UP");
+        assertThat(loop.get("data").get("phase").asText()).isEqualTo("deciding");
+        assertThat(loop.get("data").get("ownedPartitions").asText()).isEqualTo("[0, 1, 2]");
+        assertThat(loop.get("data").get("lastCommit").asText()).isNotEqualTo("none yet");
+        assertThat(get("/q/metrics").body()).contains("scheduler_commands_total").contains("scheduler_transaction_seconds{quantile=\"0.99\"");
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
