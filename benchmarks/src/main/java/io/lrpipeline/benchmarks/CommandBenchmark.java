@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  * <li>runs per scheduler: R one-worker runs, each ending an epoch every {@code --epoch-ms}, with the time from an
  * epoch's end to the next rate arriving, p50/p99, for growing R.</li>
  * </ol>
+ * With {@code --schedulers N}, N instances share the runs by partition.
  * Prints figures; asserts nothing.
  */
 @Command(name = "command-benchmark", mixinStandardHelpOptions = true)
@@ -42,6 +43,7 @@ public final class CommandBenchmark implements Callable<Integer> {
     @Option(names = "--runs", split = ",", defaultValue = "1,10,50,100,200,400") List<Integer> runCounts;
     @Option(names = "--epoch-ms", defaultValue = "1000") long epochMs;
     @Option(names = "--epochs-per-run", defaultValue = "10") int epochsPerRun;
+    @Option(names = "--schedulers", defaultValue = "1", description = "Scheduler instances sharing the runs") int schedulers;
 
     private KafkaProducer<String, String> producer;
 
@@ -52,6 +54,7 @@ public final class CommandBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new CommandLine(new LocalPipeline(System.out, this::measure)).execute("--workers", "0", "--epochs", "1", "--quiet",
+                "--schedulers", String.valueOf(schedulers),
                 "--logdir", Files.createTempDirectory("lr-bench-runs").toString());
     }
 

@@ -20,11 +20,14 @@ final class ConsumerGroups {
         this.admin = admin;
     }
 
-    /** Until {@code group} has a member with partitions assigned; false if {@code stillWorthWaiting} turns false or time runs out. */
-    boolean awaitAssigned(String group, Duration timeout, BooleanSupplier stillWorthWaiting) throws InterruptedException {
+    /**
+     * Until {@code group} has {@code members} members with partitions assigned; false if {@code stillWorthWaiting} turns
+     * false or time runs out.
+     */
+    boolean awaitAssigned(String group, int members, Duration timeout, BooleanSupplier stillWorthWaiting) throws InterruptedException {
         return Polling.until(timeout, stillWorthWaiting, () -> {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            return description.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+            return description.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() >= members;
         });
     }
 

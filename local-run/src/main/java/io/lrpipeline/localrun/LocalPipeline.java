@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -123,6 +124,12 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "The scheduler's port on 127.0.0.1 (page, Swagger UI, REST API); 0 picks a free one (env HTTP_PORT; default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--schedulers", defaultValue = "${env:SCHEDULERS:-1}",
+            description = "Scheduler instances sharing the runs by partition of the run id (Kafka's consumer group decides which owns what), "
+                    + "from 1 to the partitions of training.metrics (3); the first serves --http-port, the others free ports, every one "
+                    + "the page and the REST API of every run (env SCHEDULERS; default ${DEFAULT-VALUE}).")
+    int schedulers;
+
     @Option(names = "--kafka-port", defaultValue = "${env:KAFKA_PORT:-0}",
             description = "The Kafka broker's port on 127.0.0.1; 0 picks a free one (env KAFKA_PORT; default ${DEFAULT-VALUE}).")
     int kafkaPort;
@@ -206,6 +213,12 @@ public final class LocalPipeline implements Callable<Integer> {
             console.println("lr-pipeline: --workers, --restart-workers and --checkpoint-every must be >= 0 and --epochs >= 1");
             return 2;
         }
+        int partitions = Topics.ALL.stream().filter(t -> t.name().equals(Topics.TRAINING_METRICS)).findFirst().orElseThrow().partitions();
+        if (schedulers < 1 || schedulers > partitions) {
+            console.println("lr-pipeline: --schedulers must be between 1 and " + partitions + " (the partitions of " + Topics.TRAINING_METRICS
+                    + ": an instance beyond them would own no run)");
+            return 2;
+        }
         if (httpPort < 0 || httpPort > 65_535 || kafkaPort < 0 || kafkaPort > 65_535) {
             console.println("lr-pipeline: --http-port and --kafka-port must be between 0 (a free port) and 65535");
             return 2;
@@ -267,30 +280,40 @@ public final class LocalPipeline implements Callable<Integer> {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerGroups groups = new ConsumerGroups(admin);
-            ServiceProcess scheduler = startService("scheduler", layout.scheduler(), Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                    "QUARKUS_HTTP_HOST", "127.0.0.1",
-                    "QUARKUS_BANNER_ENABLED", "false",
-                    "QUARKUS_HTTP_PORT", String.valueOf(http),
-                    "SCHEDULER_DEFAULT_SCHEDULE", schedule));
+            List<ServiceProcess> instances = new ArrayList<>();
+            List<Integer> ports = new ArrayList<>(List.of(http));
+            while (ports.size() < schedulers) {
+                ports.add(LocalKafkaBroker.freePort());
+            }
+            for (int instance = 0; instance < schedulers; instance++) {
+                instances.add(startService(instance == 0 ? "scheduler" : "scheduler-" + (instance + 1), layout.scheduler(), Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                        "QUARKUS_HTTP_HOST", "127.0.0.1",
+                        "QUARKUS_BANNER_ENABLED", "false",
+                        "QUARKUS_HTTP_PORT", String.valueOf(ports.get(instance)),
+                        "SCHEDULER_DEFAULT_SCHEDULE", schedule)));
+            }
             ServiceProcess sink = startService("log-sink", layout.logSink(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString())), Map.of());
             // Consuming first (what the trainers need), then serving HTTP (what the page and the API need): Quarkus
             // starts its consumers before it listens.
-            if (!groups.awaitAssigned(SCHEDULER_GROUP, STARTUP, scheduler::isAlive)
-                    || !Polling.until(STARTUP, scheduler::isAlive, () -> isUp(site + "/q/health/ready"))) {
-                console.println(scheduler.isAlive()
+            BooleanSupplier allAlive = () -> instances.stream().allMatch(ServiceProcess::isAlive);
+            if (!groups.awaitAssigned(SCHEDULER_GROUP, schedulers, STARTUP, allAlive)
+                    || !Polling.until(STARTUP, allAlive, () -> allUp(ports))) {
+                console.println(allAlive.getAsBoolean()
                         ? "lr-pipeline: the scheduler did not start consuming within " + STARTUP.toMinutes() + " minutes; stopping."
-                        : "lr-pipeline: the scheduler stopped while starting (is port " + http + " free?); stopping.");
+                        : "lr-pipeline: a scheduler stopped while starting (are ports " + ports + " free?); stopping.");
                 return 1;
             }
-            console.println("scheduler: consuming training.metrics; page at " + site + "/");
+            console.println("scheduler: consuming training.metrics; page at " + site + "/"
+                    + (schedulers == 1 ? "" : ", and at " + ports.subList(1, ports.size()).stream().map(p -> "http://127.0.0.1:" + p + "/").toList()
+                    + " (" + schedulers + " instances sharing the runs)"));
             if (workers == 0 && beforeStopping != null) {
                 beforeStopping.run(bootstrap, run);
                 return 0;
             }
             if (workers == 0) {
                 console.println("lr-pipeline: services only (--workers 0): the broker, scheduler and log-sink run until Ctrl-C.");
-                return holdUntilStopped(scheduler, sink);
+                return holdUntilStopped(withSink(instances, sink));
             }
 
             SparkCluster spark = cluster ? startSparkCluster(layout) : null;
@@ -341,7 +364,7 @@ public final class LocalPipeline implements Callable<Integer> {
             if (keepRunning) {
                 // The summary goes on showing the outcome of each command sent meanwhile.
                 console.println("lr-pipeline: --keep-running: the broker, scheduler (" + site + "/) and log-sink stay up until Ctrl-C.");
-                int held = holdUntilStopped(scheduler, sink);
+                int held = holdUntilStopped(withSink(instances, sink));
                 return failed ? 1 : held;
             }
             summary.shutdown();
@@ -392,6 +415,21 @@ public final class LocalPipeline implements Callable<Integer> {
         }
         console.println("lr-pipeline: " + ended.name() + " stopped by itself (exit " + ended.waitFor() + "); stopping the rest.");
         return 1;
+    }
+
+    private static ServiceProcess[] withSink(List<ServiceProcess> schedulers, ServiceProcess sink) {
+        List<ServiceProcess> services = new ArrayList<>(schedulers);
+        services.add(sink);
+        return services.toArray(ServiceProcess[]::new);
+    }
+
+    private static boolean allUp(List<Integer> ports) throws IOException, InterruptedException {
+        for (int port : ports) {
+            if (!isUp("http://127.0.0.1:" + port + "/q/health/ready")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isUp(String url) throws IOException, InterruptedException {

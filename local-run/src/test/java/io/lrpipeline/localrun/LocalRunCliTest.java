@@ -4,6 +4,8 @@ import static io.lrpipeline.broker.LocalKafkaBroker.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrpipeline.trainer.data.IdxFiles;
 import io.lrpipeline.trainer.data.LabeledImages;
 import java.io.BufferedReader;
@@ -22,6 +24,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalRunCliTest {
     private static final String RUN = "cli-run";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -67,6 +73,33 @@ class LocalRunCliTest {
             assertThat(get("http://127.0.0.1:" + httpPort + "/").body()).contains("<html");
             assertThat(get("http://127.0.0.1:" + httpPort + "/q/swagger-ui/").statusCode()).isEqualTo(200);
             assertThat(run.process.isAlive()).isTrue();
+        } finally {
+            run.stop();
+        }
+    }
+
+    /** Two schedulers share the runs: both ready, owning different partitions, together all of them. */
+    @Test
+    void twoSchedulersSplitThePartitionsBetweenThem() throws Exception {
+        int httpPort = freePort();
+        LocalRun run = LocalRun.start("--workers", "0", "--schedulers", "2", "--http-port", String.valueOf(httpPort));
+        try {
+            run.awaitLine("services only (--workers 0)");
+            String pages = run.lines().stream().filter(l -> l.startsWith("scheduler: consuming")).findFirst().orElseThrow();
+            Matcher second = Pattern.compile("and at \\[http://127\\.0\\.0\\.1:(\\d+)/\\] \\(2 instances sharing the runs\\)").matcher(pages);
+            assertThat(second.find()).as(pages).isTrue();
+            List<Integer> ports = List.of(httpPort, Integer.parseInt(second.group(1)));
+            List<String> owned = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                owned.clear();
+                for (int port : ports) {
+                    JsonNode loop = StreamSupport.stream(JSON.readTree(get("http://127.0.0.1:" + port + "/q/health/ready").body())
+                            .get("checks").spliterator(), false).filter(c -> c.get("name").asText().equals("decision-loop")).findFirst().orElseThrow();
+                    assertThat(loop.get("status").asText()).isEqualTo("UP");
+                    owned.add(loop.get("data").get("ownedPartitions").asText());
+                }
+                assertThat(owned).containsExactlyInAnyOrder("[0, 1]", "[2]");
+            });
         } finally {
             run.stop();
         }
