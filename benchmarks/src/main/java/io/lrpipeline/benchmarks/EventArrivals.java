@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * One worker's view of {@code topic}, like a trainer's feed: a consumer assigned to every partition, polling all the
  * time on its own thread, noting when each record arrived, by the key {@code runId/epoch} for rate events and
- * {@code commandId} for command outcomes.
+ * {@code commandId} for command outcomes (or by a key of the caller's, at an isolation level of its choice).
  */
 final class EventArrivals implements AutoCloseable {
     record Arrival(Instant at, String value) {}
@@ -29,16 +30,22 @@ final class EventArrivals implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
+    /** Committed records only, as trainers read them. */
     EventArrivals(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, "read_committed", value -> key(topic, value));
+    }
+
+    /** Records at {@code isolation} ({@code read_committed} or {@code read_uncommitted}), noted by {@code keyOfValue}. */
+    EventArrivals(String bootstrapServers, String topic, String isolation, UnaryOperator<String> keyOfValue) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
                 new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // the end now, before anything is sent
-        thread = new Thread(() -> poll(topic), "arrivals-" + topic);
+        thread = new Thread(() -> poll(keyOfValue), "arrivals-" + topic + "-" + isolation);
         thread.start();
     }
 
@@ -58,12 +65,12 @@ final class EventArrivals implements AutoCloseable {
         return runId + "/" + epoch;
     }
 
-    private void poll(String topic) {
+    private void poll(UnaryOperator<String> keyOfValue) {
         try {
             while (!closed) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     Instant now = Instant.now();
-                    arrivals.put(key(topic, record.value()), new Arrival(now, record.value()));
+                    arrivals.put(keyOfValue.apply(record.value()), new Arrival(now, record.value()));
                 }
             }
         } catch (WakeupException e) {
