@@ -4,9 +4,10 @@ import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.localrun.LocalPipeline;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -18,10 +19,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Live-change latency on the real pipeline (KRaft broker, Quarkus scheduler) with lightweight simulated workers,
@@ -59,8 +59,7 @@ public final class CommandBenchmark implements Callable<Integer> {
     }
 
     private void measure(String bootstrap, String ignoredRun) throws Exception {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, "0"),
-                new StringSerializer(), new StringSerializer());
+        producer = KafkaSettings.plain(bootstrap).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         try {
             System.out.printf("%nCommand → rate event → every worker (%d rounds each; ms):%n", rounds);
             for (int workers : workerCounts) {

@@ -3,19 +3,18 @@ package io.lrpipeline.benchmarks;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
+import io.lrpipeline.kafka.ConsumerRunner;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * One worker's view of {@code topic}, like a trainer's feed: a consumer assigned to every partition, polling all the
@@ -25,10 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class EventArrivals implements AutoCloseable {
     record Arrival(Instant at, String value) {}
 
-    private final KafkaConsumer<String, String> consumer;
     private final Map<String, Arrival> arrivals = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean closed;
+    private final ConsumerRunner runner;
 
     /** Committed records only, as trainers read them. */
     EventArrivals(String bootstrapServers, String topic) {
@@ -37,16 +34,13 @@ final class EventArrivals implements AutoCloseable {
 
     /** Records at {@code isolation} ({@code read_committed} or {@code read_uncommitted}), noted by {@code keyOfValue}. */
     EventArrivals(String bootstrapServers, String topic, String isolation, UnaryOperator<String> keyOfValue) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
-                new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(partitions);
+        KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrapServers).consumer(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
+        List<TopicPartition> partitions = TopicPartitions.assignAll(consumer, List.of(topic), Duration.ofSeconds(30));
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // the end now, before anything is sent
-        thread = new Thread(() -> poll(keyOfValue), "arrivals-" + topic + "-" + isolation);
-        thread.start();
+        runner = ConsumerRunner.start("arrivals-" + topic + "-" + isolation, consumer, assigned -> { },
+                record -> arrivals.put(keyOfValue.apply(record.value()), new Arrival(Instant.now(), record.value())));
     }
 
     /** When the record with {@code key} arrived, waiting up to {@code timeout} for it. */
@@ -65,21 +59,6 @@ final class EventArrivals implements AutoCloseable {
         return runId + "/" + epoch;
     }
 
-    private void poll(UnaryOperator<String> keyOfValue) {
-        try {
-            while (!closed) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    Instant now = Instant.now();
-                    arrivals.put(keyOfValue.apply(record.value()), new Arrival(now, record.value()));
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
-    }
-
     private static String key(String topic, String value) {
         if (topic.equals(Topics.LR_EVENTS)) {
             LearningRateChanged event = EventJson.read(value, LearningRateChanged.class);
@@ -90,8 +69,6 @@ final class EventArrivals implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        consumer.wakeup();
-        thread.join();
+        runner.close();
     }
 }

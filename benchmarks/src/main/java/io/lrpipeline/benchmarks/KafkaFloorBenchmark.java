@@ -1,6 +1,7 @@
 package io.lrpipeline.benchmarks;
 
 import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,11 +21,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The floor under the scheduler's latency figures on this machine: what one Kafka round trip and one transaction
@@ -53,7 +51,7 @@ public final class KafkaFloorBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(Files.createTempDirectory("lr-bench-floor"))) {
             String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = KafkaSettings.plain(bootstrap).admin()) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1), new NewTopic(INPUT, 3, (short) 1))).all().get();
             }
             try (EventArrivals committed = new EventArrivals(bootstrap, TOPIC, "read_committed", UnaryOperator.identity());
@@ -137,16 +135,14 @@ public final class KafkaFloorBenchmark implements Callable<Integer> {
 
     private static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>(extra);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        return KafkaSettings.plain(bootstrap).producer(config);
     }
 
     /** A member of a consumer group, as the scheduler is one: the offsets its transactions commit are this group's. */
     private static KafkaConsumer<String, String> groupMember(String bootstrap) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "floor-benchmark", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrap).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "floor-benchmark", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
         consumer.subscribe(List.of(INPUT));
         for (int i = 0; i < 50 && consumer.assignment().isEmpty(); i++) {
             consumer.poll(Duration.ofMillis(200));

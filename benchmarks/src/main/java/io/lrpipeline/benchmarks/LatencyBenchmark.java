@@ -3,11 +3,13 @@ package io.lrpipeline.benchmarks;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import io.lrpipeline.localrun.LocalPipeline;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -18,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Learning-rate event latency, scheduler → trainer, on the real pipeline (KRaft broker, Quarkus scheduler):
@@ -44,7 +46,8 @@ public final class LatencyBenchmark implements Callable<Integer> {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         int status = pipeline(List.of("--workers", String.valueOf(trainers), "--epochs", String.valueOf(trainerEpochs),
                         "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--validation-samples", "16", "--test-samples", "16"),
-                (bootstrap, run) -> records.addAll(TopicDump.readAll(bootstrap, Topics.LR_EVENTS, Topics.TRAINING_METRICS)));
+                (bootstrap, run) -> records.addAll(TopicPartitions.readAll(KafkaSettings.plain(bootstrap),
+                        List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(30))));
         if (status != 0) {
             return status;
         }

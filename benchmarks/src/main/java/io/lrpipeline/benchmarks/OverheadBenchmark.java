@@ -4,6 +4,7 @@ import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.localrun.LocalPipeline;
 import io.lrpipeline.trainer.Checkpoints;
 import io.lrpipeline.trainer.LearningRateBoard;
@@ -29,9 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The pipeline's overhead: the same Inception-v4 training on the trainer's streamed data path, epoch for epoch,
@@ -96,10 +97,10 @@ public final class OverheadBenchmark implements Callable<Integer> {
     /** Seconds from joining to finishing, including every wait for the scheduler's rate. */
     private double trainViaKafka(Dl4jModel model, String bootstrap, String run) throws Exception {
         LearningRateBoard board = new LearningRateBoard(run, Presets.named(Presets.INCEPTION_V4));
-        LearningRateFeed feed = new LearningRateFeed(bootstrap, run, board);
+        LearningRateFeed feed = new LearningRateFeed(KafkaSettings.plain(bootstrap), run, board);
         feed.start();
         List<Instant> joinedAndFinished = new ArrayList<>();
-        try (MetricsPublisher publisher = new MetricsPublisher(bootstrap)) {
+        try (MetricsPublisher publisher = new MetricsPublisher(KafkaSettings.plain(bootstrap))) {
             TrainingRun.Settings settings = new TrainingRun.Settings(run, "worker-0", 1, epochs, Duration.ofSeconds(60), Map.of(),
                     Duration.ofSeconds(5), 0);
             new TrainingRun(settings, model, board, metric -> {

@@ -4,32 +4,30 @@ import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Lightweight workers that do what a trainer does on the wire and nothing else: each has its own consumer of
@@ -44,9 +42,8 @@ final class SimulatedWorkers {
 
     static Latencies run(String bootstrapServers, String runId, int workers, int epochs, Duration epochTime) throws Exception {
         Latencies latencies = new Latencies(Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrapServers)
+                .producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"))) {
             ExecutorService pool = Executors.newFixedThreadPool(workers);
             List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -94,15 +91,8 @@ final class SimulatedWorkers {
     /** Like a trainer's feed: polls all the time, so what is measured is delivery, not the worker's own pace. */
     private static void feed(String bootstrapServers, String runId, int epochs, BlockingQueue<LearningRateChanged> arrived,
             List<Double> latencies) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.LR_EVENTS).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrapServers).committedReader()) {
+            consumer.seekToBeginning(TopicPartitions.assignAll(consumer, List.of(Topics.LR_EVENTS), Duration.ofSeconds(30)));
             int seen = 0;
             while (seen < epochs) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {

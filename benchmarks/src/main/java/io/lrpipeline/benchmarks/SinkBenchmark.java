@@ -3,8 +3,10 @@ package io.lrpipeline.benchmarks;
 import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import io.lrpipeline.logsink.EventFileWriter;
 import io.lrpipeline.logsink.EventProtos;
 import io.lrpipeline.logsink.FileRotation;
@@ -27,17 +29,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The log-sink's speed, in three parts, on a real broker in this JVM: the record writer alone (records/s, MB/s),
@@ -160,7 +159,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         long parsed = read(bootstrap, true);
         System.out.printf("  Kafka read + JSON parse on one thread (no files):   %,.0f records/s%n", parsed / seconds(started));
         Path logDir = work.resolve("replay");
-        LogSink sink = LogSink.open(new LogSink.Settings(bootstrap, logDir, Duration.ofMillis(500),
+        LogSink sink = LogSink.open(new LogSink.Settings(KafkaSettings.plain(bootstrap), logDir, Duration.ofMillis(500),
                 new FileRotation(64L << 20, Duration.ofHours(1)), "sink-benchmark"), true);
         started = System.nanoTime();
         long records = sink.replay();
@@ -171,10 +170,8 @@ public final class SinkBenchmark implements Callable<Integer> {
     }
 
     private void fill(String bootstrap) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrap).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             Instant at = Instant.parse("2026-11-24T00:00:00Z");
             int streams = runs * 4;
             for (int i = 0; i < points; i++) {
@@ -189,25 +186,19 @@ public final class SinkBenchmark implements Callable<Integer> {
     }
 
     private long read(String bootstrap, boolean parse) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TRAINING_METRICS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
+        try (KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrap).consumer(Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20))) {
+            List<TopicPartition> partitions = TopicPartitions.assignAll(consumer, List.of(Topics.TRAINING_METRICS), Duration.ofSeconds(30));
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long parsed = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (parse) {
-                        EventJson.read(record.value(), TrainingMetric.class);
-                    }
-                    parsed++;
+            long[] parsed = {0};
+            TopicPartitions.readToEnd(consumer, partitions, record -> {
+                if (parse) {
+                    EventJson.read(record.value(), TrainingMetric.class);
                 }
-            }
-            return parsed;
+                parsed[0]++;
+            }, Duration.ofSeconds(30));
+            return parsed[0];
         }
     }
 
@@ -215,7 +206,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     private void latency(String bootstrap, long flushMs) throws Exception {
         Path logDir = work.resolve("latency-" + flushMs);
         String run = "latency-" + flushMs;
-        LogSink sink = LogSink.open(new LogSink.Settings(bootstrap, logDir, Duration.ofMillis(flushMs),
+        LogSink sink = LogSink.open(new LogSink.Settings(KafkaSettings.plain(bootstrap), logDir, Duration.ofMillis(flushMs),
                 new FileRotation(64L << 20, Duration.ofHours(1)), "sink-latency-" + flushMs), false);
         Thread sinkThread = new Thread(() -> {
             try {
@@ -229,9 +220,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         int total = latencySeconds * latencyRate;
         FileTail tail = new FileTail(logDir.resolve(run).resolve("w0").resolve("iterations"));
         List<Double> millis = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrap).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
             awaitCaughtUp(producer, run, tail);
             long start = System.nanoTime();
             long periodNanos = 1_000_000_000L / latencyRate;

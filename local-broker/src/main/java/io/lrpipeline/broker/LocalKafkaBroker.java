@@ -1,6 +1,7 @@
 package io.lrpipeline.broker;
 
 import io.lrpipeline.events.Topics;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,14 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -75,7 +74,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Creates every topic of the contract ({@link Topics#ALL}) with its configs; existing topics are left alone. */
     public void createContractTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = KafkaSettings.plain(bootstrapServers).admin()) {
             for (Topics.TopicSpec topic : Topics.ALL) {
                 NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs());
                 try {

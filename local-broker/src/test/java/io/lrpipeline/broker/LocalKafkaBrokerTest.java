@@ -3,23 +3,18 @@ package io.lrpipeline.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lrpipeline.events.Topics;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +40,7 @@ class LocalKafkaBrokerTest {
 
     @Test
     void createsEveryContractTopicWithItsConfig() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = KafkaSettings.plain(broker.bootstrapServers()).admin()) {
             assertThat(admin.listTopics().names().get())
                     .containsAll(Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
 
@@ -57,12 +52,9 @@ class LocalKafkaBrokerTest {
 
     @Test
     void deliversWhatIsProduced() throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                        new StringSerializer(), new StringSerializer());
-                var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                        new StringDeserializer(), new StringDeserializer())) {
+        KafkaSettings kafka = KafkaSettings.plain(broker.bootstrapServers());
+        try (var producer = kafka.producer(Map.of());
+                var consumer = kafka.consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
             var sent = producer.send(new ProducerRecord<>(Topics.COMMANDS, "run-a", "hello")).get();
             TopicPartition partition = new TopicPartition(Topics.COMMANDS, sent.partition());
             consumer.assign(List.of(partition));
@@ -78,10 +70,8 @@ class LocalKafkaBrokerTest {
     @Test
     void aRestartedBrokerStillHoldsWhatItHadAndTheClientsGoOn(@TempDir Path ownDir) throws Exception {
         try (LocalKafkaBroker restarted = LocalKafkaBroker.start(ownDir);
-                var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers()),
-                        new StringSerializer(), new StringSerializer());
-                var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers()),
-                        new StringDeserializer(), new StringDeserializer())) {
+                var producer = KafkaSettings.plain(restarted.bootstrapServers()).producer(Map.of());
+                var consumer = KafkaSettings.plain(restarted.bootstrapServers()).consumer(Map.of())) {
             restarted.createContractTopics();
             var before = producer.send(new ProducerRecord<>(Topics.COMMANDS, "run-r", "before")).get();
 

@@ -4,6 +4,7 @@ import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.schedule.Presets;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,10 +24,9 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The whole pipeline on one machine: a real KRaft broker in this JVM, and the scheduler, the log-sink and
@@ -278,7 +278,8 @@ public final class LocalPipeline implements Callable<Integer> {
         broker.createContractTopics();
         console.println("kafka: KRaft broker up at " + bootstrap + ", topics " + Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        KafkaSettings kafkaSettings = KafkaSettings.plain(bootstrap);
+        try (Admin admin = kafkaSettings.admin()) {
             ConsumerGroups groups = new ConsumerGroups(admin);
             List<ServiceProcess> instances = new ArrayList<>();
             List<Integer> ports = new ArrayList<>(List.of(http));
@@ -320,7 +321,7 @@ public final class LocalPipeline implements Callable<Integer> {
             if (cluster && spark == null) {
                 return 1;
             }
-            RunSummary summary = new RunSummary(bootstrap, run, console);
+            RunSummary summary = new RunSummary(kafkaSettings, run, console);
             summary.start();
             List<String> arguments = new ArrayList<>(trainerArguments(run, bootstrap));
             Map<String, String> environment = Map.of("OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", ompThreadsPerReplica());

@@ -5,11 +5,14 @@ import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.ConsumerRunner;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,82 +20,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Collects a run's epoch starts and ends from {@code training.metrics} and prints them as a table; prints the
  * outcome of each command sent to the run (from {@code lr.commands.replies}) as it comes.
  */
-final class RunSummary implements Runnable {
+final class RunSummary {
     /** One worker's epoch: the rate it applied and what came of it. */
     record EpochLine(Double appliedRate, String rateSource, Double loss, Evaluation validation, Double imagesPerSecond) {}
 
     private static final EpochLine NOTHING_YET = new EpochLine(null, null, null, null, null);
 
-    private final KafkaConsumer<String, String> consumer;
+    private final KafkaSettings kafka;
     private final String runId;
     private final PrintStream console;
     private final Map<Integer, Map<String, EpochLine>> epochs = new TreeMap<>();
     private final Map<String, Evaluation> tests = new TreeMap<>();
     private final Map<String, List<String>> resumes = new TreeMap<>();
-    private volatile boolean closed;
+    private volatile ConsumerRunner runner;
 
-    RunSummary(String bootstrapServers, String runId, PrintStream console) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer());
+    RunSummary(KafkaSettings kafka, String runId, PrintStream console) {
+        this.kafka = kafka;
         this.runId = runId;
         this.console = console;
     }
 
-    Thread start() {
-        Thread thread = new Thread(this, "run-summary");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    @Override
-    public void run() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.TRAINING_METRICS, Topics.COMMANDS_REPLIES)) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (!closed) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+    void start() {
+        runner = ConsumerRunner.start("run-summary", kafka.committedReader(),
+                consumer -> consumer.seekToBeginning(TopicPartitions.assignAll(consumer,
+                        List.of(Topics.TRAINING_METRICS, Topics.COMMANDS_REPLIES), Duration.ofSeconds(30))),
+                record -> {
                     if (!runId.equals(record.key())) {
-                        continue;
+                        return;
                     }
                     if (record.topic().equals(Topics.COMMANDS_REPLIES)) {
                         showOutcome(record.value());
                     } else {
                         record(record.value());
                     }
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closed) {
-                throw e;
-            }
-        } finally {
-            consumer.close();
-        }
+                });
     }
 
-    void shutdown() {
-        closed = true;
-        consumer.wakeup();
+    void shutdown() throws InterruptedException {
+        if (runner != null) {
+            runner.close();
+        }
     }
 
     synchronized Map<Integer, Map<String, EpochLine>> epochs() {

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
+import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
-import io.lrpipeline.logsink.TfEventFiles;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.logsink.TfEventFiles.Scalar;
+import io.lrpipeline.logsink.TfEventFiles;
 import io.lrpipeline.trainer.data.BandedImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,10 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,8 +86,7 @@ class ClusterEndToEndTest {
                 EpochStarted second = (EpochStarted) awaitMetric(metrics, run,
                         m -> m instanceof EpochStarted started && started.workerId().equals("worker-0") && started.epoch() == 1);
                 commandSentAt = "epoch " + second.epoch();
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                        new StringSerializer(), new StringSerializer())) {
+                try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrap).producer(Map.of())) {
                     producer.send(new ProducerRecord<>(Topics.COMMANDS, RUN, "{\"commandId\": \"cluster-override\", \"runId\": \"" + RUN
                             + "\", \"type\": \"override\", \"fromEpoch\": " + OVERRIDE_FROM_EPOCH + ", \"learningRate\": " + OVERRIDE_RATE
                             + ", \"by\": \"cluster-test\", \"why\": \"a live change while Spark trains\"}")).get();
@@ -119,10 +116,8 @@ class ClusterEndToEndTest {
     }
 
     private static KafkaConsumer<String, String> metricsConsumer(String bootstrap) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "cluster-test",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrap).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "cluster-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         consumer.subscribe(List.of(Topics.TRAINING_METRICS));
         return consumer;
     }

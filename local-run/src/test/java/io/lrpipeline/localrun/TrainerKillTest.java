@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
+import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.Schedule;
-import io.lrpipeline.logsink.TfEventFiles;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.logsink.TfEventFiles.Point;
+import io.lrpipeline.logsink.TfEventFiles;
 import io.lrpipeline.trainer.data.BandedImages;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,7 +40,6 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,9 +184,8 @@ class TrainerKillTest {
 
     private static List<TrainingMetric> allMetrics(String bootstrap, String runId) {
         List<TrainingMetric> metrics = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "kill-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrap).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "kill-test", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
             consumer.subscribe(List.of(Topics.TRAINING_METRICS));
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < Duration.ofSeconds(5).toNanos()) {

@@ -9,11 +9,12 @@ import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.SchedulePlan;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +25,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +48,7 @@ class KafkaSideTest {
     static void startBroker() {
         broker = LocalKafkaBroker.start(dataDir);
         broker.createContractTopics();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        producer = KafkaSettings.plain(broker.bootstrapServers()).producer(Map.of());
     }
 
     @AfterAll
@@ -71,7 +68,7 @@ class KafkaSideTest {
         send(Topics.LR_EVENTS, "run-other", EventJson.write(new LearningRateChanged("x1", "run-other", 1, 0.5, 1, "", AT)));
         send(Topics.LR_EVENTS, "run-late", "{ not json");
         LearningRateBoard board = new LearningRateBoard("run-late", Presets.named(Presets.INCEPTION_V4));
-        LearningRateFeed feed = new LearningRateFeed(broker.bootstrapServers(), "run-late", board);
+        LearningRateFeed feed = new LearningRateFeed(KafkaSettings.plain(broker.bootstrapServers()), "run-late", board);
         feed.start();
         try {
             assertThat(board.await(0, Duration.ofSeconds(30)))
@@ -88,7 +85,7 @@ class KafkaSideTest {
     @Test
     void feedDeliversAnEventPublishedWhileTheWorkerWaits() throws Exception {
         LearningRateBoard board = new LearningRateBoard("run-live", Presets.named(Presets.INCEPTION_V4));
-        LearningRateFeed feed = new LearningRateFeed(broker.bootstrapServers(), "run-live", board);
+        LearningRateFeed feed = new LearningRateFeed(KafkaSettings.plain(broker.bootstrapServers()), "run-live", board);
         feed.start();
         try {
             send(Topics.LR_EVENTS, "run-live", EventJson.write(new LearningRateChanged("e3", "run-live", 3, 0.0423, 1, "", AT)));
@@ -101,15 +98,12 @@ class KafkaSideTest {
 
     @Test
     void publishesMetricsKeyedByRun() {
-        try (MetricsPublisher publisher = new MetricsPublisher(broker.bootstrapServers())) {
+        try (MetricsPublisher publisher = new MetricsPublisher(KafkaSettings.plain(broker.bootstrapServers()))) {
             publisher.accept(new WorkerJoined("run-metrics", "worker-0", 2, 4, 0, 0, Map.of(), AT));
         }
         List<TrainingMetric> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "metrics-check",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = KafkaSettings.plain(broker.bootstrapServers()).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "metrics-check", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
             consumer.subscribe(List.of(Topics.TRAINING_METRICS));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {

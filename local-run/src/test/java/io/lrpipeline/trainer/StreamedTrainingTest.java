@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
+import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import io.lrpipeline.trainer.data.FashionMnist;
 import io.lrpipeline.trainer.data.IdxFiles;
 import io.lrpipeline.trainer.data.LabeledImages;
@@ -17,13 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,19 +90,10 @@ class StreamedTrainingTest {
 
     private static List<TrainingMetric> metricsOf(String bootstrap, String runId) {
         List<TrainingMetric> metrics = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TRAINING_METRICS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (runId.equals(r.key())) {
-                        metrics.add(EventJson.read(r.value(), TrainingMetric.class));
-                    }
-                });
+        for (ConsumerRecord<String, String> record
+                : TopicPartitions.readAll(KafkaSettings.plain(bootstrap), List.of(Topics.TRAINING_METRICS), Duration.ofSeconds(30))) {
+            if (runId.equals(record.key())) {
+                metrics.add(EventJson.read(record.value(), TrainingMetric.class));
             }
         }
         return metrics;

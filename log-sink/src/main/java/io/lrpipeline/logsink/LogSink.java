@@ -1,5 +1,6 @@
 package io.lrpipeline.logsink;
 
+import io.lrpipeline.kafka.KafkaSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,7 @@ public final class LogSink {
     private static final Logger LOG = LoggerFactory.getLogger(LogSink.class);
 
     /** Where to read and write, how soon points must be visible, when files rotate. */
-    public record Settings(String bootstrapServers, Path logDir, Duration flushAfter, FileRotation rotation, String groupId) {}
+    public record Settings(KafkaSettings kafka, Path logDir, Duration flushAfter, FileRotation rotation, String groupId) {}
 
     private final TensorBoardSink sink;
     private final SinkLoop loop;
@@ -55,8 +55,7 @@ public final class LogSink {
         }
         TensorBoardSink sink = new TensorBoardSink(logs, hostName(), settings.rotation(), Clock.systemUTC());
         String group = forReplay ? settings.groupId() + "-replay" : settings.groupId();
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig(settings.bootstrapServers(), group),
-                new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = settings.kafka().consumer(consumerConfig(group));
         return new LogSink(sink, new SinkLoop(consumer, sink, store, checkpoint, settings.flushAfter()));
     }
 
@@ -84,9 +83,8 @@ public final class LogSink {
         return loop.invalidRecords();
     }
 
-    private static Map<String, Object> consumerConfig(String bootstrapServers, String groupId) {
+    private static Map<String, Object> consumerConfig(String groupId) {
         return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",

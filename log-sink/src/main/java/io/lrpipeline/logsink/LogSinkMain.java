@@ -1,13 +1,15 @@
 package io.lrpipeline.logsink;
 
+import io.lrpipeline.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The log-sink service's command line. */
 @Command(name = "log-sink", mixinStandardHelpOptions = true,
@@ -18,6 +20,9 @@ public final class LogSinkMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:KAFKA_CONFIG}", description = KafkaSettings.CONFIG_HELP)
+    Optional<Path> kafkaConfig;
 
     @Option(names = "--logdir", defaultValue = "${env:LOGDIR:-runs}", description = "TensorBoard log directory (env LOGDIR).")
     Path logDir;
@@ -47,12 +52,12 @@ public final class LogSinkMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LogSink.Settings settings = new LogSink.Settings(bootstrapServers, logDir, Duration.ofMillis(flushMs),
-                new FileRotation(rotateMb * 1024 * 1024, Duration.ofMinutes(rotateMinutes)), groupId);
         LogSink sink;
         try {
+            LogSink.Settings settings = new LogSink.Settings(KafkaSettings.load(bootstrapServers, kafkaConfig, System.getenv()), logDir,
+                    Duration.ofMillis(flushMs), new FileRotation(rotateMb * 1024 * 1024, Duration.ofMinutes(rotateMinutes)), groupId);
             sink = LogSink.open(settings, replay);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("log-sink: " + e.getMessage());
             return 2;
         }

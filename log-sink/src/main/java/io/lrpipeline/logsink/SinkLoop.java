@@ -7,6 +7,7 @@ import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -95,10 +95,9 @@ final class SinkLoop {
     }
 
     private List<TopicPartition> assign() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : TOPICS) {
-            partitions.addAll(partitionsOf(topic));
-        }
+        // The sink may start before the topics are created: it waits for them as long as it runs.
+        List<TopicPartition> partitions = TopicPartitions.of(consumer, TOPICS, Duration.ofDays(365),
+                topic -> LOG.warn("waiting for topic {} to exist", topic));
         consumer.assign(partitions);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition partition : partitions) {
@@ -111,23 +110,6 @@ final class SinkLoop {
         }
         consumer.seekToBeginning(fromStart);
         return partitions;
-    }
-
-    /** Waits for a topic to exist: the sink may start before the topics are created. */
-    private List<TopicPartition> partitionsOf(String topic) {
-        for (int attempt = 0; ; attempt++) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            }
-            if (attempt == 0) {
-                LOG.warn("waiting for topic {} to exist", topic);
-            }
-            sleep(Duration.ofSeconds(1));
-            if (closed) {
-                throw new WakeupException();
-            }
-        }
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {
@@ -225,14 +207,5 @@ final class SinkLoop {
 
     long invalidRecords() {
         return invalid;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WakeupException();
-        }
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrpipeline.broker.LocalKafkaBroker;
-import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Evaluation;
+import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric.EpochEnded;
@@ -13,6 +13,7 @@ import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.IterationCompleted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.logsink.TfEventFiles.Point;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,9 +109,8 @@ class KilledSinkTest {
      * them, the last for all), so that every kill falls while events flow, however slowly this machine starts a JVM.
      */
     private static void produce(AtomicLong sent, AtomicInteger kills) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = KafkaSettings.plain(broker.bootstrapServers())
+                .producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5))) {
             for (int run = 0; run < RUNS; run++) {
                 for (int worker = 0; worker < WORKERS; worker++) {
                     send(producer, Topics.TRAINING_METRICS, run(run), new WorkerJoined(run(run), worker(worker), WORKERS, EPOCHS, 0, 0,
@@ -261,7 +260,7 @@ class KilledSinkTest {
     }
 
     private static Map<String, Long> endOffsets() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = KafkaSettings.plain(broker.bootstrapServers()).admin()) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             for (String topic : SinkLoop.TOPICS) {
                 for (var partition : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {

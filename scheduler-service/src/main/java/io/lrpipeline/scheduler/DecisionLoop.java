@@ -5,6 +5,7 @@ import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
@@ -76,7 +75,7 @@ final class DecisionLoop implements AutoCloseable {
         }
     }
 
-    private final String bootstrapServers;
+    private final KafkaSettings kafka;
     private final RunSchedules schedules;
     private final TopicHistory history;
     private final Duration tick;
@@ -89,22 +88,21 @@ final class DecisionLoop implements AutoCloseable {
     private volatile boolean closed;
     private volatile Status status;
 
-    DecisionLoop(String bootstrapServers, RunSchedules schedules, Duration tick, Clock clock, Published published) {
-        this.bootstrapServers = bootstrapServers;
+    DecisionLoop(KafkaSettings kafka, RunSchedules schedules, Duration tick, Clock clock, Published published) {
+        this.kafka = kafka;
         this.schedules = schedules;
-        this.history = new TopicHistory(bootstrapServers);
+        this.history = new TopicHistory(kafka);
         this.tick = tick;
         this.clock = clock;
         this.published = published;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = kafka.consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
         this.thread = new Thread(this::run, "lr-scheduler-decisions");
         this.status = new Status(Phase.STARTING, clock.instant(), "", Set.of(), null);
     }
@@ -243,11 +241,10 @@ final class DecisionLoop implements AutoCloseable {
     }
 
     private KafkaProducer<String, String> transactionalProducer() {
-        KafkaProducer<String, String> transactional = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        KafkaProducer<String, String> transactional = kafka.producer(Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, GROUP + "-" + UUID.randomUUID(),
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 0));
         try {
             transactional.initTransactions();
             return transactional;

@@ -1,6 +1,7 @@
 package io.lrpipeline.scheduler;
 
 import io.lrpipeline.events.LearningRateChanged;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,7 +9,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,12 +22,11 @@ public class LearningRateScheduler {
 
     private final DecisionLoop loop;
 
-    public LearningRateScheduler(RunSchedules schedules, MeterRegistry meters, SchedulerConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public LearningRateScheduler(RunSchedules schedules, MeterRegistry meters, SchedulerConfig config, KafkaSettings kafka) {
         Timer transactions = Timer.builder("scheduler.transaction")
                 .description("one poll's decisions published: begin to commit of its Kafka transaction")
                 .publishPercentiles(0.5, 0.99).register(meters);
-        this.loop = new DecisionLoop(bootstrapServers, schedules, config.tick(), Clock.systemUTC(), (publication, took) -> {
+        this.loop = new DecisionLoop(kafka, schedules, config.tick(), Clock.systemUTC(), (publication, took) -> {
             transactions.record(took);
             for (LearningRateChanged event : publication.events()) {
                 meters.counter("scheduler.lr.events").increment();

@@ -5,19 +5,18 @@ import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
+import io.lrpipeline.kafka.ConsumerRunner;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,31 +33,26 @@ final class RunsView implements AutoCloseable {
     private final CommandOutcomes outcomes;
     private final Map<String, RunState> runs = new TreeMap<>();
     private final PrivateLedger ledger = new PrivateLedger();
-    private final Thread thread;
-    private volatile boolean closed;
+    private volatile ConsumerRunner runner;
 
-    RunsView(String bootstrapServers, CommandOutcomes outcomes) {
+    RunsView(KafkaSettings kafka, CommandOutcomes outcomes) {
         this.outcomes = outcomes;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
-        this.thread = new Thread(this::run, "lr-scheduler-runs-view");
-        this.thread.setDaemon(true);
+        this.consumer = kafka.committedReader();
     }
 
     void start() {
-        List<TopicPartition> states = new ArrayList<>(partitions(Topics.STATE));
-        PrivateLedger.TOPICS.forEach(topic -> states.addAll(partitions(topic)));
-        List<TopicPartition> replies = partitions(Topics.COMMANDS_REPLIES);
+        List<String> stateTopics = new ArrayList<>(List.of(Topics.STATE));
+        stateTopics.addAll(PrivateLedger.TOPICS);
+        List<TopicPartition> states = TopicPartitions.of(consumer, stateTopics, TIMEOUT);
+        List<TopicPartition> replies = TopicPartitions.of(consumer, List.of(Topics.COMMANDS_REPLIES), TIMEOUT);
         List<TopicPartition> all = new ArrayList<>(states);
         all.addAll(replies);
         consumer.assign(all);
         consumer.seekToBeginning(states);
         consumer.seekToEnd(replies);
         replies.forEach(consumer::position); // the end now: no reply from here on is skipped
-        TopicHistory.readToEnd(consumer, states, this::handle);
-        thread.start();
+        TopicPartitions.readToEnd(consumer, states, this::handle, TIMEOUT);
+        runner = ConsumerRunner.start("lr-scheduler-runs-view", consumer, assigned -> { }, this::handle);
     }
 
     synchronized List<RunState> runs() {
@@ -81,18 +75,6 @@ final class RunsView implements AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return true;
-    }
-
-    private void run() {
-        try {
-            while (!closed) {
-                consumer.poll(Duration.ofSeconds(1)).forEach(this::handle);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
     }
 
     private void handle(ConsumerRecord<String, String> record) {
@@ -120,16 +102,10 @@ final class RunsView implements AutoCloseable {
         }
     }
 
-    private List<TopicPartition> partitions(String topic) {
-        return consumer.partitionsFor(topic, TIMEOUT).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        if (thread.isAlive()) {
-            consumer.wakeup();
-            thread.join();
+        if (runner != null) {
+            runner.close();
         } else {
             consumer.close();
         }

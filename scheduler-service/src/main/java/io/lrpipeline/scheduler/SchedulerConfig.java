@@ -4,6 +4,7 @@ import io.lrpipeline.events.schedule.Presets;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The scheduler's own settings ({@code scheduler.*}; env {@code SCHEDULER_DEFAULT_SCHEDULE} and so on). */
 @ConfigMapping(prefix = "scheduler")
@@ -35,6 +36,12 @@ public interface SchedulerConfig {
     /** How long the REST API waits for a command's outcome. */
     @WithDefault("10s")
     Duration commandTimeout();
+
+    /**
+     * A file of Kafka client properties (security.protocol, sasl.*, ssl.*) for every Kafka client of the scheduler,
+     * its SmallRye channels included; KAFKA_* environment variables add to it (see {@code KafkaSettings}).
+     */
+    Optional<String> kafkaConfig();
 
     default SchedulerRules rules() {
         return new SchedulerRules(Presets.named(defaultSchedule()), minLearningRate(), maxLearningRate(), boundaryGrace(),

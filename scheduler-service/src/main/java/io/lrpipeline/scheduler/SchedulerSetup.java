@@ -1,10 +1,15 @@
 package io.lrpipeline.scheduler;
 
+import io.lrpipeline.kafka.KafkaSettings;
 import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -13,6 +18,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * partitions the consumer group gives this instance, from {@code lr.state}), and the {@link RunsView} of every run.
  */
 public class SchedulerSetup {
+    /** The identifier of the Kafka configuration SmallRye's channels take ({@code kafka-configuration=lr-kafka}). */
+    static final String CHANNELS = "lr-kafka";
+
+    /** How every Kafka client of this process reaches the broker: the channels, the decision loop, the view. */
+    @Produces
+    @Singleton
+    KafkaSettings kafkaSettings(SchedulerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return KafkaSettings.load(bootstrapServers, config.kafkaConfig().map(Path::of), System.getenv());
+    }
+
+    @Produces
+    @Identifier(CHANNELS)
+    Map<String, Object> channelConfig(KafkaSettings kafka) {
+        return kafka.forProducersAndConsumers();
+    }
+
     @Produces
     @ApplicationScoped
     RunSchedules runSchedules(SchedulerConfig config) {
@@ -28,8 +49,8 @@ public class SchedulerSetup {
     @Produces
     @ApplicationScoped
     @Startup
-    RunsView runsView(CommandOutcomes outcomes, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        RunsView view = new RunsView(bootstrapServers, outcomes);
+    RunsView runsView(CommandOutcomes outcomes, KafkaSettings kafka) {
+        RunsView view = new RunsView(kafka, outcomes);
         view.start();
         return view;
     }

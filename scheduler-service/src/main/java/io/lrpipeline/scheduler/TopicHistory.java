@@ -5,6 +5,8 @@ import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.RunState;
 import io.lrpipeline.events.Topics;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,11 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,14 +32,14 @@ final class TopicHistory {
     private static final Logger LOG = Logger.getLogger(TopicHistory.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final String bootstrapServers;
+    private final KafkaSettings kafka;
 
-    TopicHistory(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    TopicHistory(KafkaSettings kafka) {
+        this.kafka = kafka;
     }
 
     int partitions(String topic) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = kafka.committedReader()) {
             return consumer.partitionsFor(topic, TIMEOUT).size();
         }
     }
@@ -95,27 +95,11 @@ final class TopicHistory {
 
     /** Every record of partitions {@code numbers} of {@code topics}, from the beginning to the end of now, in one consumer. */
     private void readAll(List<String> topics, Set<Integer> numbers, Consumer<ConsumerRecord<String, String>> handler) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = kafka.committedReader()) {
             List<TopicPartition> partitions = topics.stream().flatMap(topic -> numbers.stream().map(n -> new TopicPartition(topic, n))).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            readToEnd(consumer, partitions, handler);
+            TopicPartitions.readToEnd(consumer, partitions, handler, TIMEOUT);
         }
-    }
-
-    /** Polls {@code consumer} into {@code handler} until it is at the end offsets {@code partitions} have now. */
-    static void readToEnd(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
-            Consumer<ConsumerRecord<String, String>> handler) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-        while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
-            consumer.poll(Duration.ofMillis(200)).forEach(handler);
-        }
-    }
-
-    private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer());
     }
 }

@@ -1,45 +1,30 @@
 package io.lrpipeline.scheduler;
 
+import io.lrpipeline.kafka.ConsumerRunner;
+import io.lrpipeline.kafka.KafkaSettings;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What a test sees of the broker: sends records, and collects every record of some topics from the beginning, in the background. */
 final class TopicClient implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> seen = Collections.synchronizedList(new ArrayList<>());
-    private final Thread poller;
-    private volatile boolean closed;
+    private final ConsumerRunner reader;
 
     TopicClient(String bootstrapServers, String... topics) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, "0"),
-                new StringSerializer(), new StringSerializer());
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        poller = new Thread(this::poll, "topic-client");
-        if (topics.length > 0) {
-            poller.start();
-        }
+        KafkaSettings kafka = KafkaSettings.plain(bootstrapServers);
+        producer = kafka.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
+        reader = topics.length == 0 ? null : ConsumerRunner.start("topic-client", kafka.committedReader(),
+                consumer -> consumer.seekToBeginning(TopicPartitions.assignAll(consumer, List.of(topics), Duration.ofSeconds(30))),
+                seen::add);
     }
 
     void send(String topic, String key, String value) {
@@ -58,26 +43,10 @@ final class TopicClient implements AutoCloseable {
         }
     }
 
-    private void poll() {
-        try {
-            while (!closed) {
-                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        if (poller.isAlive()) {
-            consumer.wakeup();
-            poller.join();
-        } else {
-            consumer.close();
+        if (reader != null) {
+            reader.close();
         }
         producer.close();
     }

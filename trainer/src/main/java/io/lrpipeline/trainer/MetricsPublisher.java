@@ -3,23 +3,19 @@ package io.lrpipeline.trainer;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
+import io.lrpipeline.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Publishes a worker's metrics on {@code training.metrics}, keyed by run id so a run's metrics stay in order. */
 public final class MetricsPublisher implements Consumer<TrainingMetric>, AutoCloseable {
     private final KafkaProducer<String, String> producer;
 
-    public MetricsPublisher(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.LINGER_MS_CONFIG, "5"),
-                new StringSerializer(), new StringSerializer());
+    public MetricsPublisher(KafkaSettings kafka) {
+        this.producer = kafka.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5"));
     }
 
     @Override

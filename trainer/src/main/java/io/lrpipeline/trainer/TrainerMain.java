@@ -3,6 +3,7 @@ package io.lrpipeline.trainer;
 import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
+import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.trainer.TrainingRun.Settings;
 import io.lrpipeline.trainer.checkpoint.CheckpointStore;
 import io.lrpipeline.trainer.data.DataException;
@@ -12,10 +13,10 @@ import io.lrpipeline.trainer.data.IdxImageData;
 import io.lrpipeline.trainer.data.ImageData;
 import io.lrpipeline.trainer.model.Dl4jModel;
 import io.lrpipeline.trainer.model.Engine;
-import io.lrpipeline.trainer.model.SparkEngine;
-import io.lrpipeline.trainer.model.InceptionV4;
 import io.lrpipeline.trainer.model.InceptionV4.Regularization;
+import io.lrpipeline.trainer.model.InceptionV4;
 import io.lrpipeline.trainer.model.Optimizer;
+import io.lrpipeline.trainer.model.SparkEngine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,9 +34,9 @@ import java.util.function.Consumer;
 import org.apache.spark.deploy.master.Master;
 import org.apache.spark.deploy.worker.Worker;
 import org.deeplearning4j.util.ModelSerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** A trainer worker: Inception-v4 on Fashion-MNIST or an image tree, learning rate from the scheduler, metrics to Kafka. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, subcommands = EvaluateCommand.class,
@@ -46,6 +47,9 @@ public final class TrainerMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:KAFKA_CONFIG}", description = KafkaSettings.CONFIG_HELP)
+    Optional<Path> kafkaConfig;
 
     @Option(names = "--run-id", defaultValue = "${env:RUN_ID:-inception-v4}", description = "The run this worker belongs to (env RUN_ID).")
     String runId;
@@ -207,6 +211,13 @@ public final class TrainerMain implements Callable<Integer> {
             System.err.println("trainer: " + problem.get());
             return 2;
         }
+        KafkaSettings kafka;
+        try {
+            kafka = KafkaSettings.load(bootstrapServers, kafkaConfig, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("trainer: " + e.getMessage());
+            return 2;
+        }
         ImageData data;
         try {
             data = openData(sharded, id);
@@ -227,7 +238,7 @@ public final class TrainerMain implements Callable<Integer> {
             Dl4jModel model = Dl4jModel.inceptionV4(data, width, new Regularization(weightDecay, batchNormDecay, batchNormEpsilon),
                     Optimizer.named(optimizer).updater(fallback.schedule().at(0)), new Dl4jModel.Loop(prefetch, preciseBatchNormBatches),
                     engine, seed);
-            train(id, data, fallback, model);
+            train(id, data, fallback, model, kafka);
             saveModel(id, model);
         } catch (Engine.TrainingFailed e) {
             System.err.println("trainer: " + e.getMessage());
@@ -262,7 +273,7 @@ public final class TrainerMain implements Callable<Integer> {
                 new CheckpointStore.Identity(runId, id, model.shape(), dataOrder), CheckpointStore.Resume.parse(resume), System.out, Clock.systemUTC());
     }
 
-    private void train(String id, ImageData data, ScheduleSpec fallback, Dl4jModel model) throws InterruptedException {
+    private void train(String id, ImageData data, ScheduleSpec fallback, Dl4jModel model, KafkaSettings kafka) throws InterruptedException {
         int replicas = model.replicas();
         if (replicas > 1) {
             System.out.printf("%s | one model, %s: workers %s; %d steps of %d × %d images per epoch%n", id, model.engine().describe(),
@@ -273,9 +284,9 @@ public final class TrainerMain implements Callable<Integer> {
                 data.imagesInEpoch(0));
         System.out.printf("%s | data: %s%n", id, data.describe());
         LearningRateBoard board = new LearningRateBoard(runId, fallback);
-        LearningRateFeed feed = new LearningRateFeed(bootstrapServers, runId, board);
+        LearningRateFeed feed = new LearningRateFeed(kafka, runId, board);
         feed.start();
-        try (MetricsPublisher metrics = new MetricsPublisher(bootstrapServers)) {
+        try (MetricsPublisher metrics = new MetricsPublisher(kafka)) {
             Settings settings = new Settings(runId, id, runWorkers(), epochs, Duration.ofSeconds(rateWaitSeconds),
                     hyperParameters(data), Duration.ofMillis((long) (progressSeconds * 1000)), checkpointEvery);
             new TrainingRun(settings, model, board, metrics, System.out, Clock.systemUTC(), checkpoints(id, data, model)).run();
