@@ -11,7 +11,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
@@ -26,17 +29,24 @@ import org.apache.kafka.common.utils.Time;
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one), running in
  * this JVM from the Maven Central jars. Used by the local run and by the integration tests.
+ *
+ * <p>Plain (PLAINTEXT, anyone may do anything) for the quick start, or secured with a {@link BrokerSecurity}:
+ * SASL_SSL with SCRAM-SHA-512 for every client, the KRaft {@code StandardAuthorizer}, and the ACLs of
+ * {@link AccessRules}, set at every start.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private final Properties config;
     private final String bootstrapServers;
+    private final Optional<BrokerSecurity> security;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private LocalKafkaBroker(Properties config, String bootstrapServers) {
+    private LocalKafkaBroker(Properties config, String bootstrapServers, Optional<BrokerSecurity> security) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
         this.server = started(config);
+        security.ifPresent(secured -> grantAccess());
     }
 
     /** Formats {@code dataDir} as a fresh single-node cluster and starts the broker on free loopback ports. */
@@ -46,10 +56,25 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** As {@link #start(Path)}, with the client listener on {@code port}. */
     public static LocalKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, Optional.empty());
+    }
+
+    /** As {@link #start(Path)}, secured by {@code security}: its principals are the only ones that get in. */
+    public static LocalKafkaBroker startSecured(Path dataDir, BrokerSecurity security) {
+        return startSecured(dataDir, freePort(), security);
+    }
+
+    /** As {@link #startSecured(Path, BrokerSecurity)}, with the client listener on {@code port}. */
+    public static LocalKafkaBroker startSecured(Path dataDir, int port, BrokerSecurity security) {
+        return start(dataDir, port, Optional.of(security));
+    }
+
+    private static LocalKafkaBroker start(Path dataDir, int port, Optional<BrokerSecurity> security) {
         int controllerPort = freePort();
         Properties config = serverConfig(dataDir, port, controllerPort);
-        format(dataDir, config);
-        return new LocalKafkaBroker(config, "127.0.0.1:" + port);
+        security.ifPresent(secured -> secured.configure(config, port, controllerPort));
+        format(dataDir, config, security.map(BrokerSecurity::scramArguments).orElse(List.of()));
+        return new LocalKafkaBroker(config, "127.0.0.1:" + port, security);
     }
 
     private static KafkaRaftServer started(Properties config) {
@@ -72,9 +97,35 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    public boolean isSecured() {
+        return security.isPresent();
+    }
+
+    /** How {@code principal} reaches this broker; on a plain broker every principal is anyone. */
+    public KafkaSettings settings(Principal principal) {
+        return security.map(secured -> secured.settings(bootstrapServers, principal)).orElse(KafkaSettings.plain(bootstrapServers));
+    }
+
+    /** The client properties file of {@code principal} for {@code --kafka-config}; none on a plain broker. */
+    public Optional<Path> clientConfig(Principal principal) {
+        return security.map(secured -> secured.clientConfig(principal));
+    }
+
+    /** Sets the ACLs of {@link AccessRules}; creating an ACL that exists changes nothing. */
+    private void grantAccess() {
+        try (Admin admin = settings(Principal.ADMIN).admin()) {
+            admin.createAcls(AccessRules.bindings()).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set the broker's ACLs", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the broker's ACLs", e);
+        }
+    }
+
     /** Creates every topic of the contract ({@link Topics#ALL}) with its configs; existing topics are left alone. */
     public void createContractTopics() {
-        try (Admin admin = KafkaSettings.plain(bootstrapServers).admin()) {
+        try (Admin admin = settings(Principal.ADMIN).admin()) {
             for (Topics.TopicSpec topic : Topics.ALL) {
                 NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs());
                 try {
@@ -124,17 +175,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** Runs the same code as {@code kafka-storage.sh format --standalone}, without its System.exit. */
-    private static void format(Path dataDir, Properties config) {
+    private static void format(Path dataDir, Properties config, List<String> scramArguments) {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve("server.properties");
+            Files.deleteIfExists(file);
+            // Owner only: a secured broker's file holds its store and inter-broker passwords.
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (Writer writer = Files.newBufferedWriter(file)) {
                 config.store(writer, "lr-pipeline local broker");
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             // --cluster-id=ID in one word: a random id may start with '-'.
-            String[] args = {"format", "--config", file.toString(), "--cluster-id=" + Uuid.randomUuid(), "--standalone"};
-            int status = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
+            List<String> args = new ArrayList<>(List.of("format", "--config", file.toString(), "--cluster-id=" + Uuid.randomUuid(), "--standalone"));
+            args.addAll(scramArguments);
+            int status = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (status != 0) {
                 throw new IllegalStateException("formatting " + dataDir + " failed: " + output.toString(StandardCharsets.UTF_8));
             }
