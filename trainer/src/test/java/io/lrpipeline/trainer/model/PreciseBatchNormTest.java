@@ -36,7 +36,7 @@ class PreciseBatchNormTest {
         PreciseBatchNorm.recompute(graph, batches(batch), 4);
 
         assertThat(before).as("moving averages before").isGreaterThan(0.01);
-        assertThat(maxDifference(graph.outputSingle(false, batch.getFeatures()), training)).isLessThan(1e-3);
+        assertThat(maxDifference(graph.outputSingle(false, batch.getFeatures()), training)).isLessThan(1e-5);
     }
 
     @Test
@@ -53,8 +53,8 @@ class PreciseBatchNormTest {
         INDArray mean = graph.getLayer("bn1").paramTable().get("mean");
         INDArray log10Std = graph.getLayer("bn1").paramTable().get("log10stdev");
         assertThat(maxDifference(mean, both.mean(0, 2, 3).reshape(mean.shape()))).isLessThan(1e-4);
-        INDArray varianceAndEpsilon = both.var(false, 0, 2, 3).add(1e-3).reshape(log10Std.shape());
-        assertThat(maxDifference(log10Std, Transforms.log(varianceAndEpsilon, 10).muli(0.5))).isLessThan(1e-4);
+        INDArray variance = both.var(false, 0, 2, 3).reshape(log10Std.shape()); // DL4J adds the epsilon at inference
+        assertThat(maxDifference(log10Std, Transforms.log(variance, 10).muli(0.5))).isLessThan(1e-4);
     }
 
     @Test
