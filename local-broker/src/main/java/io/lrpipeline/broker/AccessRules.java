@@ -38,8 +38,9 @@ public final class AccessRules {
         read(grants, Principal.TRAINER, Topics.LR_EVENTS, Topics.STATE);
         write(grants, Principal.TRAINER, Topics.TRAINING_METRICS);
 
-        read(grants, Principal.SCHEDULER, Topics.TRAINING_METRICS, Topics.COMMANDS, Topics.STATE, Topics.COMMANDS_REPLIES,
-                Topics.SCHEDULER_APPLIED, Topics.SCHEDULER_UNDO);
+        // Its own outputs too: a scheduler taking over a run restores it from them (TopicHistory, RunsView).
+        read(grants, Principal.SCHEDULER, Topics.TRAINING_METRICS, Topics.COMMANDS, Topics.LR_EVENTS, Topics.STATE,
+                Topics.COMMANDS_REPLIES, Topics.SCHEDULER_APPLIED, Topics.SCHEDULER_UNDO);
         write(grants, Principal.SCHEDULER, Topics.LR_EVENTS, Topics.STATE, Topics.COMMANDS_REJECTED, Topics.COMMANDS_REPLIES,
                 Topics.SCHEDULER_APPLIED, Topics.SCHEDULER_UNDO, Topics.COMMANDS);
         grants.add(new Grant(Principal.SCHEDULER, ResourceType.GROUP, PatternType.LITERAL, SCHEDULER_GROUP, AclOperation.READ));

@@ -94,6 +94,9 @@ class SecuredBrokerTest {
         }
         send(broker.settings(Principal.SCHEDULER), Topics.LR_EVENTS);
         send(broker.settings(Principal.SCHEDULER), Topics.STATE);
+        // It reads back what it issued when it takes over a run (TopicHistory), e.g. after a broker restart.
+        assertThat(TopicPartitions.readAll(broker.settings(Principal.SCHEDULER), List.of(Topics.LR_EVENTS, Topics.STATE),
+                Duration.ofSeconds(30))).isNotEmpty();
     }
 
     @Test
