@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.Evaluation;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
@@ -58,7 +59,8 @@ public final class CommandBenchmark implements Callable<Integer> {
                 "--logdir", Files.createTempDirectory("lr-bench-runs").toString());
     }
 
-    private void measure(String bootstrap, String ignoredRun) throws Exception {
+    private void measure(LocalKafkaBroker broker, String ignoredRun) throws Exception {
+        String bootstrap = broker.bootstrapServers();
         producer = KafkaSettings.plain(bootstrap).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
         try {
             System.out.printf("%nCommand → rate event → every worker (%d rounds each; ms):%n", rounds);

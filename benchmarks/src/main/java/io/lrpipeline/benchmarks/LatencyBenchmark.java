@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.broker.Principal;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
@@ -8,7 +9,6 @@ import io.lrpipeline.events.TrainingMetric.EpochStarted;
 import io.lrpipeline.events.TrainingMetric.RateSource;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.TrainingMetric;
-import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.kafka.TopicPartitions;
 import io.lrpipeline.localrun.LocalPipeline;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         int status = pipeline(List.of("--workers", String.valueOf(trainers), "--epochs", String.valueOf(trainerEpochs),
                         "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--validation-samples", "16", "--test-samples", "16"),
-                (bootstrap, run) -> records.addAll(TopicPartitions.readAll(KafkaSettings.plain(bootstrap),
+                (broker, run) -> records.addAll(TopicPartitions.readAll(broker.settings(Principal.ADMIN),
                         List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(30))));
         if (status != 0) {
             return status;
@@ -55,7 +55,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
 
         List<SimulatedWorkers.Latencies> simulated = new ArrayList<>();
         status = pipeline(List.of("--workers", "0", "--epochs", "1"),
-                (bootstrap, run) -> simulated.add(SimulatedWorkers.run(bootstrap, run, simulatedWorkers, simulatedEpochs,
+                (broker, run) -> simulated.add(SimulatedWorkers.run(broker.bootstrapServers(), run, simulatedWorkers, simulatedEpochs,
                         Duration.ofMillis(simulatedEpochMs))));
         System.out.printf("%n%d simulated workers, %d epochs of %d ms:%n", simulatedWorkers, simulatedEpochs, simulatedEpochMs);
         System.out.printf("  issued → received by each worker's consumer: %s%n", Percentiles.describe(simulated.get(0).received()));

@@ -1,5 +1,6 @@
 package io.lrpipeline.benchmarks;
 
+import io.lrpipeline.broker.LocalKafkaBroker;
 import io.lrpipeline.events.TrainingMetric.WorkerFinished;
 import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.events.schedule.Presets;
@@ -64,7 +65,8 @@ public final class OverheadBenchmark implements Callable<Integer> {
                 "--logdir", Files.createTempDirectory("lr-bench-runs").toString());
     }
 
-    private void compare(String bootstrap, String runId) throws Exception {
+    private void compare(LocalKafkaBroker broker, String runId) throws Exception {
+        String bootstrap = broker.bootstrapServers();
         ImageData data = IdxImageData.open(dataDir,
                 new DataSettings(0, 1, inputSize, batchSize, 1.0 / 12, 0, samplesPerEpoch, validationSamples, validationSamples, 42, 42));
         Regularization regularization = new Regularization(4e-5, 0.9, 0.001);

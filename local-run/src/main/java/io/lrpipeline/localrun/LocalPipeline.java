@@ -1,6 +1,8 @@
 package io.lrpipeline.localrun;
 
+import io.lrpipeline.broker.BrokerSecurity;
 import io.lrpipeline.broker.LocalKafkaBroker;
+import io.lrpipeline.broker.Principal;
 import io.lrpipeline.events.RunIds;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.schedule.Presets;
@@ -13,13 +15,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -134,6 +139,13 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "The Kafka broker's port on 127.0.0.1; 0 picks a free one (env KAFKA_PORT; default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
+    @Option(names = "--secure", defaultValue = "${env:SECURE:-false}",
+            description = "The broker on SASL_SSL (SCRAM-SHA-512) with Kafka's StandardAuthorizer and ACLs: scheduler, log-sink and trainer each "
+                    + "log in as their own principal and may use only their own topics (only the scheduler writes lr.events and lr.state); "
+                    + "the key, certificate, passwords and client settings are made at start in a private temporary directory and deleted "
+                    + "at the end. Without it the broker is PLAINTEXT on 127.0.0.1 with no authentication (env SECURE).")
+    boolean secure;
+
     @Option(names = "--restart-workers", defaultValue = "${env:RESTART_WORKERS:-3}",
             description = "Times a trainer that dies is started again; each time it goes on from its newest checkpoint (env RESTART_WORKERS; default ${DEFAULT-VALUE}).")
     int restartWorkers;
@@ -161,10 +173,13 @@ public final class LocalPipeline implements Callable<Integer> {
     @Option(names = "--quiet", description = "Show only the addresses, the trainers' progress lines, command outcomes and errors of the services.")
     boolean quiet;
 
-    /** Work done against the live broker and scheduler once the trainers are done, before anything stops. */
+    /**
+     * Work done against the live broker and scheduler once the trainers are done, before anything stops; with
+     * {@code --secure} its clients reach the broker as one of its principals ({@link LocalKafkaBroker#settings}).
+     */
     @FunctionalInterface
     public interface ServicesUp {
-        void run(String bootstrapServers, String runId) throws Exception;
+        void run(LocalKafkaBroker broker, String runId) throws Exception;
     }
 
     /** Work done against the live broker while the trainers train, on a thread of its own (a test's way to restart the broker). */
@@ -177,9 +192,8 @@ public final class LocalPipeline implements Callable<Integer> {
     private final ServicesUp beforeStopping;
     private final WhileTraining whileTraining;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<Path> temporaryDirs = new ArrayList<>();
     private LocalKafkaBroker broker;
-    private Path brokerDir;
-    private Path sparkHome;
     private volatile boolean stopRequested;
 
     /** The command line's pipeline: with {@code --workers 0} its services run until Ctrl-C. */
@@ -255,6 +269,7 @@ public final class LocalPipeline implements Callable<Integer> {
         int http = httpPort == 0 ? LocalKafkaBroker.freePort() : httpPort;
         String bootstrap = "127.0.0.1:" + kafka;
         String site = "http://127.0.0.1:" + http;
+        Optional<BrokerSecurity> security = secure ? Optional.of(BrokerSecurity.generate(temporaryDir("lr-pipeline-security"))) : Optional.empty();
         if (workers == 0) {
             console.printf("lr-pipeline: run %s, 0 workers: the broker, scheduler and log-sink only, schedule %s%n", run, schedule);
         } else {
@@ -267,18 +282,22 @@ public final class LocalPipeline implements Callable<Integer> {
         console.println("  Swagger UI:  " + site + "/q/swagger-ui");
         console.println("  REST API:    " + site + "/api/runs/" + run + "/commands");
         console.println("  Kafka:       " + bootstrap + " (commands on " + Topics.COMMANDS + ", keyed by run id)");
+        console.println("  security:    " + security.map(secured -> "SASL_SSL, SCRAM-SHA-512, ACLs per service; an operator's client settings: "
+                + secured.clientConfig(Principal.OPERATOR) + " (--command-config, --kafka-config)")
+                .orElse("none: PLAINTEXT, no authentication, anyone on this machine may write any topic (--secure for SASL_SSL and ACLs)"));
         console.println("  TensorBoard: tensorboard --logdir " + logs);
-        brokerDir = Files.createTempDirectory("lr-pipeline-kafka");
+        Path brokerDir = temporaryDir("lr-pipeline-kafka");
         try {
-            broker = LocalKafkaBroker.start(brokerDir, kafka);
+            broker = security.map(secured -> LocalKafkaBroker.startSecured(brokerDir, kafka, secured)).orElseGet(() -> LocalKafkaBroker.start(brokerDir, kafka));
         } catch (RuntimeException e) {
             console.println("lr-pipeline: cannot start the Kafka broker on " + bootstrap + " (is the port free?): " + e.getMessage());
             return 1;
         }
         broker.createContractTopics();
-        console.println("kafka: KRaft broker up at " + bootstrap + ", topics " + Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
+        console.println("kafka: KRaft broker up at " + bootstrap + (secure ? " (SASL_SSL)" : "") + ", topics "
+                + Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
 
-        KafkaSettings kafkaSettings = KafkaSettings.plain(bootstrap);
+        KafkaSettings kafkaSettings = broker.settings(Principal.ADMIN);
         try (Admin admin = kafkaSettings.admin()) {
             ConsumerGroups groups = new ConsumerGroups(admin);
             List<ServiceProcess> instances = new ArrayList<>();
@@ -287,14 +306,18 @@ public final class LocalPipeline implements Callable<Integer> {
                 ports.add(LocalKafkaBroker.freePort());
             }
             for (int instance = 0; instance < schedulers; instance++) {
-                instances.add(startService(instance == 0 ? "scheduler" : "scheduler-" + (instance + 1), layout.scheduler(), Map.of(
+                Map<String, String> environment = new HashMap<>(Map.of(
                         "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         "QUARKUS_HTTP_HOST", "127.0.0.1",
                         "QUARKUS_BANNER_ENABLED", "false",
                         "QUARKUS_HTTP_PORT", String.valueOf(ports.get(instance)),
-                        "SCHEDULER_DEFAULT_SCHEDULE", schedule)));
+                        "SCHEDULER_DEFAULT_SCHEDULE", schedule));
+                broker.clientConfig(Principal.SCHEDULER).ifPresent(file -> environment.put("KAFKA_CONFIG", file.toString()));
+                instances.add(startService(instance == 0 ? "scheduler" : "scheduler-" + (instance + 1), layout.scheduler(), environment));
             }
-            ServiceProcess sink = startService("log-sink", layout.logSink(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString())), Map.of());
+            List<String> sinkArguments = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString()));
+            sinkArguments.addAll(kafkaConfigArguments(Principal.SINK));
+            ServiceProcess sink = startService("log-sink", layout.logSink(sinkArguments), Map.of());
             // Consuming first (what the trainers need), then serving HTTP (what the page and the API need): Quarkus
             // starts its consumers before it listens.
             BooleanSupplier allAlive = () -> instances.stream().allMatch(ServiceProcess::isAlive);
@@ -309,7 +332,7 @@ public final class LocalPipeline implements Callable<Integer> {
                     + (schedulers == 1 ? "" : ", and at " + ports.subList(1, ports.size()).stream().map(p -> "http://127.0.0.1:" + p + "/").toList()
                     + " (" + schedulers + " instances sharing the runs)"));
             if (workers == 0 && beforeStopping != null) {
-                beforeStopping.run(bootstrap, run);
+                beforeStopping.run(broker, run);
                 return 0;
             }
             if (workers == 0) {
@@ -352,7 +375,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 console.println("lr-pipeline: the trainer failed (exit " + exit + ")");
             }
             if (beforeStopping != null) {
-                beforeStopping.run(bootstrap, run);
+                beforeStopping.run(broker, run);
             }
             if (!groups.awaitCaughtUp(SINK_GROUP, List.of(Topics.LR_EVENTS, Topics.TRAINING_METRICS), Duration.ofSeconds(60))) {
                 console.println("lr-pipeline: the log-sink did not catch up within 60 s; its files may miss the last points.");
@@ -443,8 +466,7 @@ public final class LocalPipeline implements Callable<Integer> {
      * when the master does not come up.
      */
     private SparkCluster startSparkCluster(ServiceLayout layout) throws IOException, InterruptedException {
-        sparkHome = Files.createTempDirectory("lr-pipeline-spark");
-        SparkCluster spark = SparkCluster.prepare(layout, sparkHome, LocalKafkaBroker.freePort(), executorMemory);
+        SparkCluster spark = SparkCluster.prepare(layout, temporaryDir("lr-pipeline-spark"), LocalKafkaBroker.freePort(), executorMemory);
         Map<String, String> environment = spark.environment(ompThreadsPerReplica());
         ServiceProcess master = startService("spark-master", spark.master(layout), environment);
         if (!Polling.until(STARTUP, master::isAlive, spark::masterListening)) {
@@ -477,7 +499,8 @@ public final class LocalPipeline implements Callable<Integer> {
     private List<String> trainerArguments(String run, String bootstrap) {
         List<String> replicas = cluster ? List.of("--workers", String.valueOf(workers))
                 : List.of("--worker-index", "0", "--workers", "1", "--workers-per-process", String.valueOf(workers));
-        List<String> arguments = new ArrayList<>(List.of(
+        List<String> arguments = new ArrayList<>(kafkaConfigArguments(Principal.TRAINER));
+        arguments.addAll(List.of(
                 "--bootstrap-servers", bootstrap,
                 "--run-id", run,
                 "--worker-id", workers == 1 ? "worker-0" : "worker",
@@ -499,6 +522,20 @@ public final class LocalPipeline implements Callable<Integer> {
                 "--save-dir", saveDir.toAbsolutePath().normalize().toString()));
         arguments.addAll(replicas);
         return arguments;
+    }
+
+    /** {@code --kafka-config} with {@code principal}'s client settings on a secured broker; nothing on a plain one. */
+    private List<String> kafkaConfigArguments(Principal principal) {
+        return broker.clientConfig(principal).map(file -> List.of("--kafka-config", file.toString())).orElse(List.of());
+    }
+
+    /** A new directory readable by its owner only, deleted when everything stops. */
+    private Path temporaryDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        synchronized (temporaryDirs) {
+            temporaryDirs.add(dir);
+        }
+        return dir;
     }
 
     private ServiceProcess startService(String name, List<String> command, Map<String, String> environment) {
@@ -531,13 +568,9 @@ public final class LocalPipeline implements Callable<Integer> {
         if (broker != null) {
             broker.close();
         }
-        if (brokerDir != null) {
-            deleteQuietly(brokerDir);
-            brokerDir = null;
-        }
-        if (sparkHome != null) {
-            deleteQuietly(sparkHome); // the link to the trainer's jars goes, not what it points to
-            sparkHome = null;
+        synchronized (temporaryDirs) {
+            temporaryDirs.forEach(LocalPipeline::deleteQuietly); // the Spark home's link to the trainer's jars goes, not what it points to
+            temporaryDirs.clear();
         }
     }
 

@@ -63,12 +63,14 @@ class LocalRunCliTest {
         try {
             run.awaitLine("services only (--workers 0)");
 
-            assertThat(run.lines().subList(0, 6)).satisfiesExactly(
+            assertThat(run.lines().subList(0, 7)).satisfiesExactly(
                     line -> assertThat(line).startsWith("lr-pipeline: run " + RUN + ", 0 workers"),
                     line -> assertThat(line).isEqualTo("  page:        http://127.0.0.1:" + httpPort + "/"),
                     line -> assertThat(line).isEqualTo("  Swagger UI:  http://127.0.0.1:" + httpPort + "/q/swagger-ui"),
                     line -> assertThat(line).isEqualTo("  REST API:    http://127.0.0.1:" + httpPort + "/api/runs/" + RUN + "/commands"),
                     line -> assertThat(line).isEqualTo("  Kafka:       127.0.0.1:" + kafkaPort + " (commands on lr.commands, keyed by run id)"),
+                    line -> assertThat(line).isEqualTo("  security:    none: PLAINTEXT, no authentication, anyone on this machine may write any "
+                            + "topic (--secure for SASL_SSL and ACLs)"),
                     line -> assertThat(line).isEqualTo("  TensorBoard: tensorboard --logdir " + work.resolve("runs")));
             assertThat(get("http://127.0.0.1:" + httpPort + "/").body()).contains("<html");
             assertThat(get("http://127.0.0.1:" + httpPort + "/q/swagger-ui/").statusCode()).isEqualTo(200);

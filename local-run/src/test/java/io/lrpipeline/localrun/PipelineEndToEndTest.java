@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +37,9 @@ import picocli.CommandLine;
  * workers (ParallelWrapper replicas) train one tiny Inception-v4 (75×75, generated Fashion-MNIST-shaped data), then
  * the TensorBoard files read back with TensorFlow's generated protos. The broker is stopped and started again (same
  * ports and log directory) once epoch 2 is done: scheduler, trainers and sink reconnect, and nothing below changes.
+ * {@link SecuredPipelineEndToEndTest} runs all of it again on a secured broker.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineEndToEndTest {
     private static final int EPOCHS = 4;
     /** The two workers train one model; the first reports its validation and test scores. */
@@ -50,28 +54,40 @@ class PipelineEndToEndTest {
     private static final int STEPS_PER_WORKER_AND_EPOCH = 2;
     private static final String RUN = "e2e-run";
 
-    @TempDir
-    static Path work;
+    Path work;
+    int exitCode;
+    String console;
+    boolean brokerWasSecured;
 
-    static int exitCode;
-    static String console;
+    /** What the run's command line adds for its broker's security: nothing here. */
+    List<String> securityArguments() {
+        return List.of();
+    }
+
+    /** How the banner's security line begins. */
+    String securityBanner() {
+        return "none: PLAINTEXT, no authentication";
+    }
 
     @BeforeAll
-    static void runThePipeline() throws IOException {
+    void runThePipeline(@TempDir Path work) throws IOException {
+        this.work = work;
         Path data = BandedImages.fashionMnistShaped(work.resolve("data"));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
 
-        exitCode = new CommandLine(new LocalPipeline(printer, (bootstrap, run) -> { }, (broker, run) -> {
-            await().atMost(Duration.ofMinutes(5)).until(() -> output.toString(StandardCharsets.UTF_8).contains("| epoch 2/" + EPOCHS + " done"));
-            broker.restart();
-            printer.println("e2e: the broker was stopped and started again after epoch 2");
-        })).execute(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--run-id", RUN, "--epochs", String.valueOf(EPOCHS), "--workers", "2",
                 "--samples-per-epoch", "32", "--batch-size", "8", "--width", "0.0625", "--input-size", "75",
                 "--validation-samples", "16", "--test-samples", "16", "--schedule", Presets.KERAS_STEP_DECAY,
                 "--data-dir", data.toString(), "--logdir", work.resolve("runs").toString(),
-                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--save-dir", work.resolve("models").toString(), "--home", "..", "--quiet");
+                "--checkpoint-dir", work.resolve("checkpoints").toString(), "--save-dir", work.resolve("models").toString(), "--home", "..", "--quiet"));
+        arguments.addAll(securityArguments());
+        exitCode = new CommandLine(new LocalPipeline(printer, (broker, run) -> brokerWasSecured = broker.isSecured(), (broker, run) -> {
+            await().atMost(Duration.ofMinutes(5)).until(() -> output.toString(StandardCharsets.UTF_8).contains("| epoch 2/" + EPOCHS + " done"));
+            broker.restart();
+            printer.println("e2e: the broker was stopped and started again after epoch 2");
+        })).execute(arguments.toArray(String[]::new));
         console = output.toString(StandardCharsets.UTF_8);
         System.out.println(console);
     }
@@ -101,13 +117,14 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    void printsWhereToReachThePageTheApiKafkaAndTensorBoardFirstEvenWhenQuiet() {
-        assertThat(console.lines().limit(6).toList()).satisfiesExactly(
+    void printsWhereToReachThePageTheApiKafkaItsSecurityAndTensorBoardFirstEvenWhenQuiet() {
+        assertThat(console.lines().limit(7).toList()).satisfiesExactly(
                 line -> assertThat(line).startsWith("lr-pipeline: run " + RUN),
                 line -> assertThat(line).matches("  page:        http://127\\.0\\.0\\.1:\\d+/"),
                 line -> assertThat(line).matches("  Swagger UI:  http://127\\.0\\.0\\.1:\\d+/q/swagger-ui"),
                 line -> assertThat(line).matches("  REST API:    http://127\\.0\\.0\\.1:\\d+/api/runs/" + RUN + "/commands"),
                 line -> assertThat(line).matches("  Kafka:       127\\.0\\.0\\.1:\\d+ \\(commands on lr\\.commands, keyed by run id\\)"),
+                line -> assertThat(line).startsWith("  security:    " + securityBanner()),
                 line -> assertThat(line).startsWith("  TensorBoard: tensorboard --logdir "));
     }
 
@@ -225,7 +242,12 @@ class PipelineEndToEndTest {
         }
     }
 
-    private static Path runDir() {
+    @Test
+    void theBrokerIsSecuredExactlyWhenAskedFor() {
+        assertThat(brokerWasSecured).isEqualTo(!securityArguments().isEmpty());
+    }
+
+    Path runDir() {
         return work.resolve("runs").resolve(RUN);
     }
 

@@ -90,7 +90,7 @@ class TrainerKillTest {
         ExecutorService pipeline = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> run = pipeline.submit(() -> new CommandLine(new LocalPipeline(new PrintStream(console, true, StandardCharsets.UTF_8),
-                    (bootstrap, runId) -> metrics.addAll(allMetrics(bootstrap, runId)))).execute(
+                    (broker, runId) -> metrics.addAll(allMetrics(broker.bootstrapServers(), runId)))).execute(
                     "--run-id", "run", "--epochs", String.valueOf(EPOCHS), "--workers", "2", "--samples-per-epoch", "64", "--batch-size", "8",
                     "--width", "0.0625", "--input-size", "75", "--validation-samples", "16", "--test-samples", "16",
                     "--schedule", Presets.KERAS_STEP_DECAY, "--data-dir", data.toString(), "--logdir", dir.resolve("runs").toString(),
