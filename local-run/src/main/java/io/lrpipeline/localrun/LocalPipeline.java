@@ -269,7 +269,9 @@ public final class LocalPipeline implements Callable<Integer> {
         int http = httpPort == 0 ? LocalKafkaBroker.freePort() : httpPort;
         String bootstrap = "127.0.0.1:" + kafka;
         String site = "http://127.0.0.1:" + http;
-        Optional<BrokerSecurity> security = secure ? Optional.of(BrokerSecurity.generate(temporaryDir("lr-pipeline-security"))) : Optional.empty();
+        Path securityDir = secure ? temporaryDir("lr-pipeline-security") : null;
+        Optional<BrokerSecurity> security = Optional.ofNullable(securityDir).map(BrokerSecurity::generate);
+        Optional<HttpUsers> httpUsers = Optional.ofNullable(securityDir).map(HttpUsers::generate);
         if (workers == 0) {
             console.printf("lr-pipeline: run %s, 0 workers: the broker, scheduler and log-sink only, schedule %s%n", run, schedule);
         } else {
@@ -282,9 +284,11 @@ public final class LocalPipeline implements Callable<Integer> {
         console.println("  Swagger UI:  " + site + "/q/swagger-ui");
         console.println("  REST API:    " + site + "/api/runs/" + run + "/commands");
         console.println("  Kafka:       " + bootstrap + " (commands on " + Topics.COMMANDS + ", keyed by run id)");
-        console.println("  security:    " + security.map(secured -> "SASL_SSL, SCRAM-SHA-512, ACLs per service; an operator's client settings: "
-                + secured.clientConfig(Principal.OPERATOR) + " (--command-config, --kafka-config)")
-                .orElse("none: PLAINTEXT, no authentication, anyone on this machine may write any topic (--secure for SASL_SSL and ACLs)"));
+        console.println("  security:    " + security.map(secured -> "Kafka on SASL_SSL (SCRAM-SHA-512) with ACLs per service, an operator's "
+                + "client settings in " + secured.clientConfig(Principal.OPERATOR) + "; page and API: HTTP Basic, users and passwords in "
+                + httpUsers.orElseThrow().passwords())
+                .orElse("none: Kafka on PLAINTEXT without authentication, the page and API open to anyone on this machine "
+                        + "(--secure for SASL_SSL, ACLs and HTTP users)"));
         console.println("  TensorBoard: tensorboard --logdir " + logs);
         Path brokerDir = temporaryDir("lr-pipeline-kafka");
         try {
@@ -311,8 +315,11 @@ public final class LocalPipeline implements Callable<Integer> {
                         "QUARKUS_HTTP_HOST", "127.0.0.1",
                         "QUARKUS_BANNER_ENABLED", "false",
                         "QUARKUS_HTTP_PORT", String.valueOf(ports.get(instance)),
-                        "SCHEDULER_DEFAULT_SCHEDULE", schedule));
+                        "SCHEDULER_DEFAULT_SCHEDULE", schedule,
+                        "QUARKUS_SWAGGER_UI_ENABLE", "true"));
                 broker.clientConfig(Principal.SCHEDULER).ifPresent(file -> environment.put("KAFKA_CONFIG", file.toString()));
+                httpUsers.ifPresentOrElse(users -> environment.put("QUARKUS_CONFIG_LOCATIONS", users.schedulerConfig().toUri().toString()),
+                        () -> environment.put("SCHEDULER_AUTH_ENABLED", "false"));
                 instances.add(startService(instance == 0 ? "scheduler" : "scheduler-" + (instance + 1), layout.scheduler(), environment));
             }
             List<String> sinkArguments = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--logdir", logs.toString()));

@@ -69,8 +69,8 @@ class LocalRunCliTest {
                     line -> assertThat(line).isEqualTo("  Swagger UI:  http://127.0.0.1:" + httpPort + "/q/swagger-ui"),
                     line -> assertThat(line).isEqualTo("  REST API:    http://127.0.0.1:" + httpPort + "/api/runs/" + RUN + "/commands"),
                     line -> assertThat(line).isEqualTo("  Kafka:       127.0.0.1:" + kafkaPort + " (commands on lr.commands, keyed by run id)"),
-                    line -> assertThat(line).isEqualTo("  security:    none: PLAINTEXT, no authentication, anyone on this machine may write any "
-                            + "topic (--secure for SASL_SSL and ACLs)"),
+                    line -> assertThat(line).isEqualTo("  security:    none: Kafka on PLAINTEXT without authentication, the page and API "
+                            + "open to anyone on this machine (--secure for SASL_SSL, ACLs and HTTP users)"),
                     line -> assertThat(line).isEqualTo("  TensorBoard: tensorboard --logdir " + work.resolve("runs")));
             assertThat(get("http://127.0.0.1:" + httpPort + "/").body()).contains("<html");
             assertThat(get("http://127.0.0.1:" + httpPort + "/q/swagger-ui/").statusCode()).isEqualTo(200);

@@ -66,7 +66,7 @@ class PipelineEndToEndTest {
 
     /** How the banner's security line begins. */
     String securityBanner() {
-        return "none: PLAINTEXT, no authentication";
+        return "none: Kafka on PLAINTEXT without authentication, the page and API open to anyone on this machine";
     }
 
     @BeforeAll

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * scheduler, the log-sink and the trainer each logged in as its own principal, the broker restarted mid-run as well.
  */
 class SecuredPipelineEndToEndTest extends PipelineEndToEndTest {
-    private static final Pattern OPERATOR_SETTINGS = Pattern.compile("an operator's client settings: (\\S+lr-operator\\.properties)");
+    private static final Pattern OPERATOR_SETTINGS = Pattern.compile("an operator's client settings in (\\S+lr-operator\\.properties)");
 
     @Override
     List<String> securityArguments() {
@@ -23,7 +23,7 @@ class SecuredPipelineEndToEndTest extends PipelineEndToEndTest {
 
     @Override
     String securityBanner() {
-        return "SASL_SSL, SCRAM-SHA-512, ACLs per service; an operator's client settings: ";
+        return "Kafka on SASL_SSL (SCRAM-SHA-512) with ACLs per service, an operator's client settings in ";
     }
 
     @Test

@@ -1,14 +1,17 @@
 package io.lrpipeline.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lrpipeline.events.CommandOutcome;
 import io.lrpipeline.events.CommandParser;
 import io.lrpipeline.events.EventJson;
 import io.lrpipeline.events.InvalidEventException;
 import io.lrpipeline.events.RunState;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -30,7 +33,8 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 /**
  * The runs over HTTP: read a run's plan, history and the rates its workers applied; send it a command. Any instance
  * answers for every run: reads come from {@link RunsView}, a command goes through {@code lr.commands} like any other
- * and its outcome comes back on {@code lr.commands.replies}, whichever instance owns the run.
+ * and its outcome comes back on {@code lr.commands.replies}, whichever instance owns the run. Reads need the role
+ * {@code viewer} or {@code operator}, commands {@code operator}; a command is signed by the caller (see {@link #signed}).
  */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,17 +51,20 @@ public class RunsResource {
     private final CommandOutcomes outcomes;
     private final SchedulerConfig config;
     private final MutinyEmitter<String> commands;
+    private final SecurityIdentity caller;
 
     public RunsResource(RunSchedules schedules, RunsView view, CommandOutcomes outcomes, SchedulerConfig config,
-            @Channel("lr-commands-out") MutinyEmitter<String> commands) {
+            @Channel("lr-commands-out") MutinyEmitter<String> commands, SecurityIdentity caller) {
         this.schedules = schedules;
         this.view = view;
         this.outcomes = outcomes;
         this.config = config;
         this.commands = commands;
+        this.caller = caller;
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
     @Operation(summary = "Every run the scheduler knows")
     public List<RunSummary> runs() {
         return view.runs().stream().map(s -> new RunSummary(s.runId(), s.scheduleVersion(),
@@ -66,6 +73,7 @@ public class RunsResource {
 
     @GET
     @Path("/{runId}")
+    @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
     @Operation(summary = "A run's plan, history, members with the rates they applied, and its planned curve")
     public RunView run(@PathParam("runId") String runId) {
         RunState state = view.run(runId).orElseThrow(() -> new NotFoundException("unknown run '" + runId + "'"));
@@ -74,11 +82,13 @@ public class RunsResource {
 
     @POST
     @Path("/{runId}/commands")
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a command (set-schedule, override, undo, pause, resume, preview) and wait for its outcome",
             description = "The body is a command as on lr.commands; runId comes from the path and commandId is generated "
                     + "when missing. 200 with the outcome when accepted or previewed, 422 with the reason when rejected; "
-                    + "400 for a body that is not one JSON object with each key once, 413 for one over 64 KiB.")
+                    + "400 for a body that is not one JSON object with each key once, 413 for one over 64 KiB; "
+                    + "401 without credentials, 403 without the role operator. The history's by is the authenticated user.")
     public Response command(@PathParam("runId") String runId, String body) throws InterruptedException {
         if (body.length() > EventJson.MAX_PAYLOAD_CHARS) {
             return Problem.response(413, "the command is " + body.length() + " characters, more than the "
@@ -94,6 +104,7 @@ public class RunsResource {
             return Problem.response(400, "runId in the body ('" + command.path("runId").asText() + "') differs from the path");
         }
         command.put("runId", runId);
+        signed(command);
         if (!command.path("commandId").isTextual()) {
             command.put("commandId", "rest-" + UUID.randomUUID());
         }
@@ -114,5 +125,22 @@ public class RunsResource {
         } finally {
             outcomes.forget(commandId);
         }
+    }
+
+    /**
+     * The audit trail's {@code by} is the authenticated caller; a different {@code by} in the body is kept only as a
+     * note at the end of {@code why}. An anonymous caller (authentication off, see {@link OpenAccess}) signs as it says.
+     */
+    private void signed(ObjectNode command) {
+        if (caller.isAnonymous()) {
+            return;
+        }
+        String user = caller.getPrincipal().getName();
+        JsonNode claimed = command.path("by");
+        if (claimed.isTextual() && !claimed.asText().equals(user)) {
+            String why = command.path("why").isTextual() ? command.path("why").asText() + " " : "";
+            command.put("why", why + "(the request said by: " + claimed.asText() + ")");
+        }
+        command.put("by", user);
     }
 }

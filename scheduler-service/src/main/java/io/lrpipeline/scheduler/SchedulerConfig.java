@@ -3,6 +3,7 @@ package io.lrpipeline.scheduler;
 import io.lrpipeline.events.schedule.Presets;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -42,6 +43,14 @@ public interface SchedulerConfig {
      * its SmallRye channels included; KAFKA_* environment variables add to it (see {@code KafkaSettings}).
      */
     Optional<String> kafkaConfig();
+
+    /**
+     * Whether the page and the REST API ask who calls (HTTP Basic against the embedded properties realm, roles
+     * {@code viewer} and {@code operator}); false lets anyone read and send commands (see {@link OpenAccess}).
+     */
+    @WithName("auth.enabled")
+    @WithDefault("true")
+    boolean authEnabled();
 
     default SchedulerRules rules() {
         return new SchedulerRules(Presets.named(defaultSchedule()), minLearningRate(), maxLearningRate(), boundaryGrace(),

@@ -41,6 +41,8 @@ final class SchedulerProcess implements AutoCloseable {
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        // These tests drive the API as the local quick start does; AuthenticatedApiTest covers authentication.
+        builder.environment().put("SCHEDULER_AUTH_ENABLED", "false");
         builder.environment().putAll(env);
         SchedulerProcess scheduler = new SchedulerProcess(builder.start(), log);
         await().atMost(Duration.ofSeconds(90)).until(() -> scheduler.output().contains("Installed features") || !scheduler.process.isAlive());
