@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|kafka-floor|sink|training|data-parallel|checkpoint [options]; --help for the options.
+# Benchmarks (figures, no assertions): ./run-benchmark.sh latency|overhead|commands|kafka-floor|sink|security|training|data-parallel|checkpoint [options]; --help for the options.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -10,10 +10,11 @@ case ${1:-} in
   commands) main=io.lrpipeline.benchmarks.CommandBenchmark ;;
   kafka-floor) main=io.lrpipeline.benchmarks.KafkaFloorBenchmark ;;
   sink) main=io.lrpipeline.benchmarks.SinkBenchmark ;;
+  security) main=io.lrpipeline.benchmarks.SecurityCostBenchmark ;;
   training) main=io.lrpipeline.benchmarks.TrainingBenchmark ;;
   data-parallel) main=io.lrpipeline.benchmarks.DataParallelBenchmark ;;
   checkpoint) main=io.lrpipeline.benchmarks.CheckpointBenchmark ;;
-  *) echo "usage: $0 latency|overhead|commands|kafka-floor|sink|training|data-parallel|checkpoint [options]" >&2; exit 2 ;;
+  *) echo "usage: $0 latency|overhead|commands|kafka-floor|sink|security|training|data-parallel|checkpoint [options]" >&2; exit 2 ;;
 esac
 shift
 mvn -B -q -DskipTests package

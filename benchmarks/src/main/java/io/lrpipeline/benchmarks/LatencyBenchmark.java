@@ -55,8 +55,8 @@ public final class LatencyBenchmark implements Callable<Integer> {
 
         List<SimulatedWorkers.Latencies> simulated = new ArrayList<>();
         status = pipeline(List.of("--workers", "0", "--epochs", "1"),
-                (broker, run) -> simulated.add(SimulatedWorkers.run(broker.bootstrapServers(), run, simulatedWorkers, simulatedEpochs,
-                        Duration.ofMillis(simulatedEpochMs))));
+                (broker, run) -> simulated.add(SimulatedWorkers.run(broker.settings(Principal.TRAINER), run, simulatedWorkers, simulatedEpochs,
+                        Duration.ofMillis(simulatedEpochMs), 0)));
         System.out.printf("%n%d simulated workers, %d epochs of %d ms:%n", simulatedWorkers, simulatedEpochs, simulatedEpochMs);
         System.out.printf("  issued → received by each worker's consumer: %s%n", Percentiles.describe(simulated.get(0).received()));
         System.out.printf("  issued → applied, worker already waiting at issue: %s%n",

@@ -13,6 +13,11 @@ final class Percentiles {
                 sorted.size(), at(sorted, 50), at(sorted, 99), sorted.get(sorted.size() - 1));
     }
 
+    /** The {@code percentile}-th percentile of a non-empty sample. */
+    static double of(List<Double> sample, int percentile) {
+        return at(sample.stream().sorted().toList(), percentile);
+    }
+
     private static double at(List<Double> sorted, int percentile) {
         int rank = (int) Math.ceil(percentile / 100.0 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));

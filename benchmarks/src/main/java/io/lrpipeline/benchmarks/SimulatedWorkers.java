@@ -40,16 +40,21 @@ final class SimulatedWorkers {
     /** Milliseconds from issue to each worker's consumer, and from issue to applied for workers already waiting. */
     record Latencies(List<Double> received, List<Double> appliedWhileWaiting) {}
 
-    static Latencies run(String bootstrapServers, String runId, int workers, int epochs, Duration epochTime) throws Exception {
+    /**
+     * {@code workers} workers of run {@code runId} for {@code epochs} epochs, their clients built from {@code kafka};
+     * latencies of the events of epochs from {@code firstMeasuredEpoch} on (epoch 0's event is issued when the first
+     * worker joins, while the others' consumers may still be starting: 1 leaves that start-up out).
+     */
+    static Latencies run(KafkaSettings kafka, String runId, int workers, int epochs, Duration epochTime, int firstMeasuredEpoch)
+            throws Exception {
         Latencies latencies = new Latencies(Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
-        try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrapServers)
-                .producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"))) {
+        try (KafkaProducer<String, String> producer = kafka.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"))) {
             ExecutorService pool = Executors.newFixedThreadPool(workers);
             List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 String workerId = "sim-" + w;
                 running.add(pool.submit(() -> {
-                    work(bootstrapServers, runId, workerId, workers, epochs, epochTime, producer, latencies);
+                    work(kafka, runId, workerId, workers, epochs, epochTime, firstMeasuredEpoch, producer, latencies);
                     return null;
                 }));
             }
@@ -61,10 +66,10 @@ final class SimulatedWorkers {
         return latencies;
     }
 
-    private static void work(String bootstrapServers, String runId, String workerId, int workers, int epochs, Duration epochTime,
-            KafkaProducer<String, String> producer, Latencies latencies) throws InterruptedException {
+    private static void work(KafkaSettings kafka, String runId, String workerId, int workers, int epochs, Duration epochTime,
+            int firstMeasuredEpoch, KafkaProducer<String, String> producer, Latencies latencies) throws InterruptedException {
         BlockingQueue<LearningRateChanged> arrived = new LinkedBlockingQueue<>();
-        Thread feed = new Thread(() -> feed(bootstrapServers, runId, epochs, arrived, latencies.received()), workerId + "-feed");
+        Thread feed = new Thread(() -> feed(kafka, runId, epochs, firstMeasuredEpoch, arrived, latencies.received()), workerId + "-feed");
         feed.start();
         Instant waitingSince = Instant.now();
         publish(producer, new WorkerJoined(runId, workerId, workers, epochs, 0, 0, Map.of(), waitingSince));
@@ -76,7 +81,7 @@ final class SimulatedWorkers {
             }
             LearningRateChanged event = received.get(epoch);
             Instant applied = Instant.now();
-            if (!waitingSince.isAfter(event.issuedAt())) {
+            if (epoch >= firstMeasuredEpoch && !waitingSince.isAfter(event.issuedAt())) {
                 latencies.appliedWhileWaiting().add(Duration.between(event.issuedAt(), applied).toNanos() / 1e6);
             }
             publish(producer, new EpochStarted(runId, workerId, epoch, event.learningRate(), event.scheduleVersion(),
@@ -89,9 +94,9 @@ final class SimulatedWorkers {
     }
 
     /** Like a trainer's feed: polls all the time, so what is measured is delivery, not the worker's own pace. */
-    private static void feed(String bootstrapServers, String runId, int epochs, BlockingQueue<LearningRateChanged> arrived,
+    private static void feed(KafkaSettings kafka, String runId, int epochs, int firstMeasuredEpoch, BlockingQueue<LearningRateChanged> arrived,
             List<Double> latencies) {
-        try (KafkaConsumer<String, String> consumer = KafkaSettings.plain(bootstrapServers).committedReader()) {
+        try (KafkaConsumer<String, String> consumer = kafka.committedReader()) {
             consumer.seekToBeginning(TopicPartitions.assignAll(consumer, List.of(Topics.LR_EVENTS), Duration.ofSeconds(30)));
             int seen = 0;
             while (seen < epochs) {
@@ -99,7 +104,9 @@ final class SimulatedWorkers {
                     if (runId.equals(record.key())) {
                         Instant now = Instant.now();
                         LearningRateChanged event = EventJson.read(record.value(), LearningRateChanged.class);
-                        latencies.add(Duration.between(event.issuedAt(), now).toNanos() / 1e6);
+                        if (event.epoch() >= firstMeasuredEpoch) {
+                            latencies.add(Duration.between(event.issuedAt(), now).toNanos() / 1e6);
+                        }
                         arrived.add(event);
                         seen++;
                     }

@@ -149,7 +149,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     /** Fills training.metrics with {@code points} iteration losses, then times a replay of them into forced files. */
     private void endToEnd(String bootstrap) throws Exception {
         long filled = System.nanoTime();
-        fill(bootstrap);
+        fill(KafkaSettings.plain(bootstrap), points, runs);
         System.out.printf("%nend to end, %,d scalar points (iteration-completed records) over %d runs × 4 workers, "
                 + "produced beforehand in %.1f s%n", points, runs, seconds(filled));
         long started = System.nanoTime();
@@ -158,19 +158,31 @@ public final class SinkBenchmark implements Callable<Integer> {
         started = System.nanoTime();
         long parsed = read(bootstrap, true);
         System.out.printf("  Kafka read + JSON parse on one thread (no files):   %,.0f records/s%n", parsed / seconds(started));
-        Path logDir = work.resolve("replay");
-        LogSink sink = LogSink.open(new LogSink.Settings(KafkaSettings.plain(bootstrap), logDir, Duration.ofMillis(500),
-                new FileRotation(64L << 20, Duration.ofHours(1)), "sink-benchmark"), true);
-        started = System.nanoTime();
-        long records = sink.replay();
-        double elapsed = seconds(started);
-        long written = countPoints(logDir);
+        Replay replay = replay(KafkaSettings.plain(bootstrap), work.resolve("replay"), "sink-benchmark");
         System.out.printf("  whole sink, Kafka → forced event files:             %,.0f points/s (%,d records read, %,d points in the files, %.1f s)%n",
-                written / elapsed, records, written, elapsed);
+                replay.pointsPerSecond(), replay.records(), replay.points(), replay.seconds());
     }
 
-    private void fill(String bootstrap) throws Exception {
-        try (KafkaProducer<String, String> producer = KafkaSettings.plain(bootstrap).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
+    /** A replay of training.metrics by a whole sink: records read, points in the files, seconds taken. */
+    record Replay(long records, long points, double seconds) {
+        double pointsPerSecond() {
+            return points / seconds;
+        }
+    }
+
+    /** Replays everything on training.metrics into forced event files under {@code logDir}, as consumer group {@code groupId}. */
+    static Replay replay(KafkaSettings kafka, Path logDir, String groupId) throws IOException {
+        LogSink sink = LogSink.open(new LogSink.Settings(kafka, logDir, Duration.ofMillis(500),
+                new FileRotation(64L << 20, Duration.ofHours(1)), groupId), true);
+        long started = System.nanoTime();
+        long records = sink.replay();
+        double elapsed = seconds(started);
+        return new Replay(records, countPoints(logDir), elapsed);
+    }
+
+    /** Produces {@code points} iteration losses to training.metrics, spread over {@code runs} runs of 4 workers. */
+    static void fill(KafkaSettings kafka, int points, int runs) throws Exception {
+        try (KafkaProducer<String, String> producer = kafka.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             Instant at = Instant.parse("2026-11-24T00:00:00Z");
             int streams = runs * 4;
