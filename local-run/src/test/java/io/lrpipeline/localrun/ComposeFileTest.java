@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml is valid for Compose (no engine needed), with and without the CPU and Spark profiles. */
@@ -36,6 +38,17 @@ class ComposeFileTest {
 
         assertThat(config.exitCode()).isZero();
         assertThat(config.output()).contains("SPARK_MASTER: spark://spark-master:7077").contains("- spark://spark-master:7077");
+    }
+
+    /** Compose v1 prints the port as 127.0.0.1:8080:8080/tcp, v2 as a mapping with host_ip. */
+    @Test
+    void theSchedulerIsPublishedOnThisMachineOnlyAndReadsItsUsersFromConfig() throws Exception {
+        Result config = compose("config");
+
+        assertThat(config.exitCode()).isZero();
+        Matcher scheduler = Pattern.compile("\\n  scheduler:\\n(.*?)(\\n  [a-z-]+:\\n|$)", Pattern.DOTALL).matcher(config.output());
+        assertThat(scheduler.find()).as(config.output()).isTrue();
+        assertThat(scheduler.group(1)).containsAnyOf("127.0.0.1:8080:8080", "host_ip: 127.0.0.1").contains(":/app/config");
     }
 
     private record Result(int exitCode, String output) {}

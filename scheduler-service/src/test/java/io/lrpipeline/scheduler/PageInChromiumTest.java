@@ -72,8 +72,17 @@ class PageInChromiumTest {
         }
     }
 
+    /** What the person at the browser does when the page asks who they are: nothing here, no one asks. */
+    void logIn(WebDriver browser) {}
+
+    /** Who the history says applied the change: the form's By, without authentication. */
+    String signer() {
+        return "page-test";
+    }
+
     @Test
     void previewThenApplyUpdatesTheCurveAndTheHistory() {
+        logIn(browser);
         browser.get(root + "?run=" + RUN);
         await().atMost(Duration.ofSeconds(20)).until(() -> rates("planned").startsWith("0.045 0.045 0.0423"));
         assertThat(historyRows()).hasSize(1);
@@ -96,7 +105,7 @@ class PageInChromiumTest {
                 .contains("override accepted as version 2"));
         await().atMost(Duration.ofSeconds(20)).until(() -> rates("planned").startsWith("0.045 0.045 0.0423 0.02 0.02"));
         await().atMost(Duration.ofSeconds(10)).until(() -> historyRows().size() == 2);
-        assertThat(historyRows().get(0)).contains("page-test").contains("seen in a browser");
+        assertThat(historyRows().get(0)).contains(signer()).contains("seen in a browser");
     }
 
     // The page redraws the curves and the history every 2 s by replacing their HTML, so an element found by one WebDriver
