@@ -63,6 +63,7 @@ public final class SecurityCostBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SinkBenchmark.deleteRecursively(work);
         System.out.printf("security benchmark · %d cores · %s · %d rounds · %d simulated workers × %d epochs of %d ms · %,d sink points%n",
                 Runtime.getRuntime().availableProcessors(), Instant.now(), rounds, workers, epochs, epochMs, points);
         int status = learningRatePath(new Leg("warm-up"), -1);

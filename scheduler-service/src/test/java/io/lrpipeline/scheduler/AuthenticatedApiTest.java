@@ -1,11 +1,7 @@
 package io.lrpipeline.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.lrpipeline.events.EventJson;
-import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -19,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -73,13 +67,8 @@ class AuthenticatedApiTest {
     RunSchedules schedules;
 
     @BeforeEach
-    void runExists() throws Exception {
-        if (schedules.run(RUN).isEmpty()) {
-            try (TopicClient kafka = new TopicClient(bootstrapServers)) {
-                kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 20, 0, 0, Map.of(), Instant.now())));
-            }
-            await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(RUN).isPresent());
-        }
+    void runExists() throws InterruptedException {
+        TopicClient.ensureRun(bootstrapServers, schedules, RUN, 20);
     }
 
     @Test

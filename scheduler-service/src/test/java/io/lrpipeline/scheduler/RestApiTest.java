@@ -1,26 +1,19 @@
 package io.lrpipeline.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lrpipeline.events.EventJson;
-import io.lrpipeline.events.Topics;
-import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.stream.StreamSupport;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,13 +37,8 @@ class RestApiTest {
     RunSchedules schedules;
 
     @BeforeEach
-    void runExists() throws Exception {
-        if (schedules.run(RUN).isEmpty()) {
-            try (TopicClient kafka = new TopicClient(bootstrapServers)) {
-                kafka.send(Topics.TRAINING_METRICS, RUN, EventJson.write(new WorkerJoined(RUN, "w0", 1, 20, 0, 0, Map.of(), Instant.now())));
-            }
-            await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(RUN).isPresent());
-        }
+    void runExists() throws InterruptedException {
+        TopicClient.ensureRun(bootstrapServers, schedules, RUN, 20);
     }
 
     @Test

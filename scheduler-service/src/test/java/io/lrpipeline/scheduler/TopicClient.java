@@ -1,9 +1,15 @@
 package io.lrpipeline.scheduler;
 
+import static org.awaitility.Awaitility.await;
+
+import io.lrpipeline.events.EventJson;
+import io.lrpipeline.events.Topics;
+import io.lrpipeline.events.TrainingMetric.WorkerJoined;
 import io.lrpipeline.kafka.ConsumerRunner;
 import io.lrpipeline.kafka.KafkaSettings;
 import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +31,16 @@ final class TopicClient implements AutoCloseable {
         reader = topics.length == 0 ? null : ConsumerRunner.start("topic-client", kafka.committedReader(),
                 consumer -> consumer.seekToBeginning(TopicPartitions.assignAll(consumer, List.of(topics), Duration.ofSeconds(30))),
                 seen::add);
+    }
+
+    /** Makes sure the scheduler knows {@code run}: unless it does already, worker w0 joins it for {@code epochs} epochs. */
+    static void ensureRun(String bootstrapServers, RunSchedules schedules, String run, int epochs) throws InterruptedException {
+        if (schedules.run(run).isEmpty()) {
+            try (TopicClient kafka = new TopicClient(bootstrapServers)) {
+                kafka.send(Topics.TRAINING_METRICS, run, EventJson.write(new WorkerJoined(run, "w0", 1, epochs, 0, 0, Map.of(), Instant.now())));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> schedules.run(run).isPresent());
+        }
     }
 
     void send(String topic, String key, String value) {
