@@ -2,15 +2,20 @@ package io.lrpipeline.localrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lrpipeline.events.Topics.TopicSpec;
+import io.lrpipeline.events.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml is valid for Compose (no engine needed), with and without the CPU and Spark profiles. */
@@ -49,6 +54,28 @@ class ComposeFileTest {
         Matcher scheduler = Pattern.compile("\\n  scheduler:\\n(.*?)(\\n  [a-z-]+:\\n|$)", Pattern.DOTALL).matcher(config.output());
         assertThat(scheduler.find()).as(config.output()).isTrue();
         assertThat(scheduler.group(1)).containsAnyOf("127.0.0.1:8080:8080", "host_ip: 127.0.0.1").contains(":/app/config");
+    }
+
+    /** The topic service's list is written by hand in the compose file: it must create exactly {@link Topics#ALL}. */
+    @Test
+    void theTopicServiceCreatesExactlyTheContractsTopicsWithTheirPartitionsAndConfigs() throws IOException {
+        String file = Files.readString(COMPOSE_FILE);
+        Matcher partitions = Pattern.compile("create\\(\\) \\{[^}]*--partitions (\\d+) ").matcher(file);
+        assertThat(partitions.find()).as("the topic service's create()").isTrue();
+        Map<String, TopicSpec> created = new HashMap<>();
+        Matcher line = Pattern.compile("(?m)^\\s+create ([a-z.]+)((?: --config \\S+)*)\\s*$").matcher(file);
+        while (line.find()) {
+            Map<String, String> configs = new HashMap<>();
+            for (String setting : line.group(2).split(" --config ")) {
+                if (!setting.isBlank()) {
+                    String[] keyAndValue = setting.trim().split("=", 2);
+                    configs.put(keyAndValue[0], keyAndValue[1]);
+                }
+            }
+            created.put(line.group(1), new TopicSpec(line.group(1), Integer.parseInt(partitions.group(1)), configs));
+        }
+
+        assertThat(created).isEqualTo(Topics.ALL.stream().collect(Collectors.toMap(TopicSpec::name, topic -> topic)));
     }
 
     private record Result(int exitCode, String output) {}
