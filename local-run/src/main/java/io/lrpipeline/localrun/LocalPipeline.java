@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -44,6 +45,7 @@ public final class LocalPipeline implements Callable<Integer> {
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final String SCHEDULER_GROUP = "lr-scheduler";
     private static final String SINK_GROUP = "log-sink";
+    private static final Pattern PROGRESS = Pattern.compile("[\\w.-]+ \\| ");
 
     @Option(names = "--epochs", defaultValue = "${env:EPOCHS:-6}", description = "Epochs to train (env EPOCHS; default ${DEFAULT-VALUE}).")
     int epochs;
@@ -556,7 +558,15 @@ public final class LocalPipeline implements Callable<Integer> {
     /** Progress, warnings, errors and a trainer's reason to stop; the rest of the services' start-up chatter only without --quiet. */
     private boolean worthShowing(String line) {
         boolean problem = (line.contains("ERROR") || line.contains("Exception")) && !line.contains("RECEIVED SIGNAL"); // Spark's daemons stopping
-        return !quiet || line.contains(" | ") || line.startsWith("trainer: ") || problem;
+        return !quiet || isProgress(line) || line.startsWith("trainer: ") || problem;
+    }
+
+    /**
+     * A trainer's progress line ({@code worker-0 | epoch 2/6 | …}, {@code worker | model saved …}): a worker's name,
+     * then " | ". Not a Kafka client's warning, whose thread name has one too ({@code [kafka-producer-network-thread | producer-1]}).
+     */
+    static boolean isProgress(String line) {
+        return PROGRESS.matcher(line).lookingAt();
     }
 
     /**
