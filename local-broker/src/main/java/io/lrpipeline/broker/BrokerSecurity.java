@@ -3,12 +3,10 @@ package io.lrpipeline.broker;
 import io.lrpipeline.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -45,15 +43,14 @@ public final class BrokerSecurity {
 
     /** Makes the keys, certificate, passwords and client files in {@code dir} (created, and emptied of earlier ones). */
     public static BrokerSecurity generate(Path dir) {
-        SecureRandom random = new SecureRandom();
         Map<Principal, String> passwords = new EnumMap<>(Principal.class);
         for (Principal principal : Principal.values()) {
-            passwords.put(principal, secret(random));
+            passwords.put(principal, Secrets.password());
         }
-        BrokerSecurity security = new BrokerSecurity(dir, secret(random), passwords);
+        BrokerSecurity security = new BrokerSecurity(dir, Secrets.password(), passwords);
         security.writeStores();
         for (Principal principal : Principal.values()) {
-            security.writeOwnerOnly(security.clientConfig(principal),
+            writeOwnerOnly(security.clientConfig(principal),
                     security.clientProperties(principal.userName(), passwords.get(principal)));
         }
         return security;
@@ -125,16 +122,6 @@ public final class BrokerSecurity {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    /** 32 letters and digits: nothing a JAAS line or a SCRAM argument would have to quote. */
-    private static String secret(SecureRandom random) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        StringBuilder secret = new StringBuilder();
-        for (int i = 0; i < 32; i++) {
-            secret.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return secret.toString();
-    }
-
     private void writeStores() {
         try {
             Files.createDirectories(dir);
@@ -174,17 +161,9 @@ public final class BrokerSecurity {
         }
     }
 
-    private void writeOwnerOnly(Path file, Map<String, String> properties) {
+    private static void writeOwnerOnly(Path file, Map<String, String> properties) {
         Properties stored = new Properties();
         stored.putAll(properties);
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                stored.store(writer, "Kafka client settings of a secured local cluster (--kafka-config); made at its start");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Secrets.writeOwnerOnly(file, stored, "Kafka client settings of a secured local cluster (--kafka-config); made at its start");
     }
 }

@@ -6,12 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -179,12 +177,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve("server.properties");
-            Files.deleteIfExists(file);
             // Owner only: a secured broker's file holds its store and inter-broker passwords.
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer writer = Files.newBufferedWriter(file)) {
-                config.store(writer, "lr-pipeline local broker");
-            }
+            Secrets.writeOwnerOnly(file, config, "lr-pipeline local broker");
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             // --cluster-id=ID in one word: a random id may start with '-'.
             List<String> args = new ArrayList<>(List.of("format", "--config", file.toString(), "--cluster-id=" + Uuid.randomUuid(), "--standalone"));

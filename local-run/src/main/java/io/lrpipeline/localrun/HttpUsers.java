@@ -1,14 +1,10 @@
 package io.lrpipeline.localrun;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.lrpipeline.broker.Secrets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -24,25 +20,18 @@ record HttpUsers(Path schedulerConfig, Path passwords) {
 
     /** Makes both files in {@code dir}; each user is named after its role. */
     static HttpUsers generate(Path dir) {
-        SecureRandom random = new SecureRandom();
         StringBuilder config = new StringBuilder("# the scheduler's HTTP users (QUARKUS_CONFIG_LOCATIONS)\n");
         StringBuilder passwords = new StringBuilder("# HTTP Basic users of the page and the REST API: user password\n");
         for (String role : ROLES) {
-            String password = HexFormat.of().formatHex(randomBytes(random));
+            String password = Secrets.password();
             config.append("quarkus.security.users.embedded.users.").append(role).append('=').append(digest(role, password)).append('\n');
             config.append("quarkus.security.users.embedded.roles.").append(role).append('=').append(role).append('\n');
             passwords.append(role).append(' ').append(password).append('\n');
         }
         HttpUsers users = new HttpUsers(dir.resolve("scheduler-users.properties"), dir.resolve("http-users.txt"));
-        writeOwnerOnly(users.schedulerConfig(), config.toString());
-        writeOwnerOnly(users.passwords(), passwords.toString());
+        Secrets.writeOwnerOnly(users.schedulerConfig(), config.toString());
+        Secrets.writeOwnerOnly(users.passwords(), passwords.toString());
         return users;
-    }
-
-    private static byte[] randomBytes(SecureRandom random) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return bytes;
     }
 
     /** The embedded realm's digest-sha-512 form of a password. */
@@ -52,16 +41,6 @@ record HttpUsers(Path schedulerConfig, Path passwords) {
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no SHA-512", e);
-        }
-    }
-
-    private static void writeOwnerOnly(Path file, String text) {
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }
