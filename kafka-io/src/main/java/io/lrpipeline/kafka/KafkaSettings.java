@@ -124,7 +124,12 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> propert
     }
 
     public Admin admin() {
-        return Admin.create(config(ADMIN, Map.of()));
+        return admin(Map.of());
+    }
+
+    /** An admin client; {@code own} is what it needs for its job (a command line's shorter timeouts). */
+    public Admin admin(Map<String, ?> own) {
+        return Admin.create(config(ADMIN, own));
     }
 
     /** The properties that both producers and consumers know, for a framework that builds its own clients. */

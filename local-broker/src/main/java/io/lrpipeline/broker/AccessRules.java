@@ -3,6 +3,8 @@ package io.lrpipeline.broker;
 import io.lrpipeline.events.Topics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -64,6 +66,18 @@ public final class AccessRules {
     private static void write(List<Grant> grants, Principal principal, String... topics) {
         for (String topic : topics) {
             grants.add(new Grant(principal, ResourceType.TOPIC, PatternType.LITERAL, topic, AclOperation.WRITE));
+        }
+    }
+
+    /** Sets every grant on the cluster {@code admin} speaks to; creating an ACL that exists changes nothing. */
+    public static void grant(Admin admin) {
+        try {
+            admin.createAcls(bindings()).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set the ACLs: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the ACLs", e);
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a secured local cluster needs, made at start in a directory of its own and never committed: a key and
- * self-signed certificate for the broker (made by the JDK's {@code keytool}, valid for 127.0.0.1 and localhost), a
+ * self-signed certificate for the broker (made by the JDK's {@code keytool}, valid a year for 127.0.0.1, localhost and
+ * any host name asked for), a
  * truststore holding that certificate, a random SCRAM-SHA-512 password per {@link Principal}, and one Kafka client
  * properties file per principal, for {@code --kafka-config}. Files are readable by their owner only.
  *
@@ -43,12 +44,17 @@ public final class BrokerSecurity {
 
     /** Makes the keys, certificate, passwords and client files in {@code dir} (created, and emptied of earlier ones). */
     public static BrokerSecurity generate(Path dir) {
+        return generate(dir, List.of());
+    }
+
+    /** As {@link #generate(Path)}, the certificate valid for {@code hostNames} too (the broker's name in a Docker network). */
+    public static BrokerSecurity generate(Path dir, List<String> hostNames) {
         Map<Principal, String> passwords = new EnumMap<>(Principal.class);
         for (Principal principal : Principal.values()) {
             passwords.put(principal, Secrets.password());
         }
         BrokerSecurity security = new BrokerSecurity(dir, Secrets.password(), passwords);
-        security.writeStores();
+        security.writeStores(hostNames);
         for (Principal principal : Principal.values()) {
             writeOwnerOnly(security.clientConfig(principal),
                     security.clientProperties(principal.userName(), passwords.get(principal)));
@@ -89,9 +95,9 @@ public final class BrokerSecurity {
     }
 
     /** The broker's listeners and security settings: SASL_SSL for clients and itself, TLS with client certificates for the controller. */
-    void configure(Properties config, int port, int controllerPort) {
-        config.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
+    void configure(Properties config, Listeners listeners) {
+        config.put("listeners", listeners.bound("SASL_SSL"));
+        config.put("advertised.listeners", listeners.advertised("SASL_SSL"));
         config.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SSL");
         config.put("inter.broker.listener.name", "SASL_SSL");
         config.put("sasl.enabled.mechanisms", MECHANISM);
@@ -122,7 +128,7 @@ public final class BrokerSecurity {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    private void writeStores() {
+    private void writeStores(List<String> hostNames) {
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -132,13 +138,23 @@ public final class BrokerSecurity {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        StringBuilder names = new StringBuilder("SAN=ip:127.0.0.1,dns:localhost");
+        hostNames.stream().filter(name -> !List.of("localhost", "127.0.0.1").contains(name))
+                .forEach(name -> names.append(",dns:").append(name));
         keytool("-genkeypair", "-alias", "lr-broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", BROKER_SUBJECT,
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "30", "-keystore", keystore().toString(),
+                "-ext", names.toString(), "-validity", "365", "-keystore", keystore().toString(),
                 "-storetype", STORE_TYPE, "-storepass:env", "LR_STORE_PASSWORD");
         keytool("-exportcert", "-rfc", "-alias", "lr-broker", "-keystore", keystore().toString(), "-storepass:env", "LR_STORE_PASSWORD",
                 "-file", dir.resolve("broker.pem").toString());
         keytool("-importcert", "-noprompt", "-alias", "lr-broker", "-file", dir.resolve("broker.pem").toString(),
                 "-keystore", truststore().toString(), "-storetype", STORE_TYPE, "-storepass:env", "LR_STORE_PASSWORD");
+        try {
+            for (Path store : List.of(keystore(), truststore(), dir.resolve("broker.pem"))) {
+                Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the JDK's keytool, the store password in its environment rather than on its command line. */

@@ -14,14 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -68,9 +65,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static LocalKafkaBroker start(Path dataDir, int port, Optional<BrokerSecurity> security) {
-        int controllerPort = freePort();
-        Properties config = serverConfig(dataDir, port, controllerPort);
-        security.ifPresent(secured -> secured.configure(config, port, controllerPort));
+        Listeners listeners = Listeners.loopback(port, freePort());
+        Properties config = serverConfig(dataDir, listeners);
+        security.ifPresent(secured -> secured.configure(config, listeners));
         format(dataDir, config, security.map(BrokerSecurity::scramArguments).orElse(List.of()));
         return new LocalKafkaBroker(config, "127.0.0.1:" + port, security);
     }
@@ -109,34 +106,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return security.map(secured -> secured.clientConfig(principal));
     }
 
-    /** Sets the ACLs of {@link AccessRules}; creating an ACL that exists changes nothing. */
+    /** Sets the ACLs of {@link AccessRules}. */
     private void grantAccess() {
         try (Admin admin = settings(Principal.ADMIN).admin()) {
-            admin.createAcls(AccessRules.bindings()).all().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot set the broker's ACLs", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while setting the broker's ACLs", e);
+            AccessRules.grant(admin);
         }
     }
 
     /** Creates every topic of the contract ({@link Topics#ALL}) with its configs; existing topics are left alone. */
     public void createContractTopics() {
         try (Admin admin = settings(Principal.ADMIN).admin()) {
-            for (Topics.TopicSpec topic : Topics.ALL) {
-                NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs());
-                try {
-                    admin.createTopics(List.of(newTopic)).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            ContractTopics.create(admin, (short) 1);
         }
     }
 
@@ -151,15 +131,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    private static Properties serverConfig(Path dataDir, int port, int controllerPort) {
+    /** A plain single-node broker and controller keeping its data in {@code dataDir}; a {@link BrokerSecurity} may secure it. */
+    static Properties serverConfig(Path dataDir, Listeners listeners) {
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("listeners", listeners.bound("PLAINTEXT"));
+        config.put("advertised.listeners", listeners.advertised("PLAINTEXT"));
         config.put("controller.listener.names", "CONTROLLER");
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        config.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        config.put("controller.quorum.bootstrap.servers", listeners.controller());
         config.put("log.dirs", dataDir.toAbsolutePath().toString());
         config.put("num.partitions", "3");
         // One node: every internal topic has one replica, and consumer groups form without delay.
@@ -180,9 +161,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             // Owner only: a secured broker's file holds its store and inter-broker passwords.
             Secrets.writeOwnerOnly(file, config, "lr-pipeline local broker");
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            // --cluster-id=ID in one word: a random id may start with '-'.
-            List<String> args = new ArrayList<>(List.of("format", "--config", file.toString(), "--cluster-id=" + Uuid.randomUuid(), "--standalone"));
-            args.addAll(scramArguments);
+            List<String> args = new ArrayList<>(List.of("format", "--config", file.toString()));
+            args.addAll(formatArguments(scramArguments));
             int status = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (status != 0) {
                 throw new IllegalStateException("formatting " + dataDir + " failed: " + output.toString(StandardCharsets.UTF_8));
@@ -190,6 +170,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What {@code kafka-storage.sh format} needs besides {@code --config}: a new cluster id, one voter (this node),
+     * and {@code scramArguments}, the credentials a secured cluster starts with.
+     */
+    static List<String> formatArguments(List<String> scramArguments) {
+        // --cluster-id=ID in one word: a random id may start with '-'.
+        List<String> arguments = new ArrayList<>(List.of("--cluster-id=" + Uuid.randomUuid(), "--standalone"));
+        arguments.addAll(scramArguments);
+        return arguments;
     }
 
     /** A port free on this machine now, for a loopback service (the broker's own, and the local run's others). */
