@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lrpipeline.events.LearningRateCommand.Type;
+import io.lrpipeline.events.schedule.Presets;
 import io.lrpipeline.events.schedule.ScheduleSpec;
 import io.lrpipeline.events.schedule.WorkerScaling;
 import java.util.Map;
@@ -31,6 +32,16 @@ class CommandParserTest {
         LearningRateCommand override = new LearningRateCommand("c-2", "run-a", Type.OVERRIDE, null, null, 0.001, null, "bob", null);
 
         assertThat(CommandParser.parse(EventJson.write(override))).isEqualTo(override);
+    }
+
+    /** A schedule written by the project (lrctl's set) carries only the contract's fields: the parser refuses any other. */
+    @Test
+    void readsAScheduleItWrites() {
+        for (String preset : Presets.names()) {
+            LearningRateCommand set = new LearningRateCommand("c-3", "run-a", Type.SET_SCHEDULE, 2, Presets.named(preset), null, null, "bob", null);
+
+            assertThat(CommandParser.parse(EventJson.write(set))).as(preset).isEqualTo(set);
+        }
     }
 
     @ParameterizedTest(name = "{1}")

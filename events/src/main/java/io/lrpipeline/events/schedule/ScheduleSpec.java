@@ -1,5 +1,6 @@
 package io.lrpipeline.events.schedule;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,6 +63,7 @@ public record ScheduleSpec(String kind, Map<String, Double> params, String monit
     }
 
     /** Whether the rate depends on the metrics the workers report ({@code reduce-on-plateau}) rather than on the epoch alone. */
+    @JsonIgnore // derived from kind: not a field of the contract, which the strict command parser would refuse
     public boolean isMetricDriven() {
         return REDUCE_ON_PLATEAU.equals(kind);
     }
