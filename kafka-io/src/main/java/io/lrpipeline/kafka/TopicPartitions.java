@@ -1,5 +1,6 @@
 package io.lrpipeline.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reading whole topics without a consumer group: find every partition, assign them, read to the end. A topic that
@@ -59,6 +61,11 @@ public final class TopicPartitions {
             found.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         return partitions;
+    }
+
+    /** The partition Kafka's default partitioner gives a record keyed {@code key} in a topic of {@code partitions}. */
+    public static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public static List<TopicPartition> assignAll(KafkaConsumer<?, ?> consumer, Collection<String> topics, Duration timeout) {

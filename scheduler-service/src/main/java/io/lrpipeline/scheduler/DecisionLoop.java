@@ -6,7 +6,7 @@ import io.lrpipeline.events.LearningRateChanged;
 import io.lrpipeline.events.Topics;
 import io.lrpipeline.events.TrainingMetric;
 import io.lrpipeline.kafka.KafkaSettings;
-import java.nio.charset.StandardCharsets;
+import io.lrpipeline.kafka.TopicPartitions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 /**
@@ -283,7 +282,7 @@ final class DecisionLoop implements AutoCloseable {
     }
 
     private int partitionOf(String runId) {
-        return Utils.toPositive(Utils.murmur2(runId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return TopicPartitions.partitionOf(runId, partitions);
     }
 
     /** What the consumer group's rebalances mean for this instance's runs. */
