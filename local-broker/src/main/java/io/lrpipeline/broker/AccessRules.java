@@ -52,8 +52,9 @@ public final class AccessRules {
         read(grants, Principal.SINK, Topics.LR_EVENTS, Topics.TRAINING_METRICS, Topics.STATE, Topics.COMMANDS_REJECTED);
         grants.add(new Grant(Principal.SINK, ResourceType.GROUP, PatternType.PREFIXED, SINK_GROUPS, AclOperation.READ));
 
+        // lrctl over Kafka: runs from lr.state, each worker's applied rates and epochs from training.metrics.
         write(grants, Principal.OPERATOR, Topics.COMMANDS);
-        read(grants, Principal.OPERATOR, Topics.COMMANDS_REPLIES);
+        read(grants, Principal.OPERATOR, Topics.COMMANDS_REPLIES, Topics.STATE, Topics.TRAINING_METRICS);
         return List.copyOf(grants);
     }
 

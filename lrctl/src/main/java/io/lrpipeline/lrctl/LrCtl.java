@@ -10,8 +10,12 @@ import picocli.CommandLine;
  * told in one line on standard error, never a stack trace.
  */
 @Command(name = "lrctl", mixinStandardHelpOptions = true,
-        description = "Operates lr-pipeline: sets up a cluster for it (topics, ACLs, a secured broker's files).",
-        subcommands = {TopicsCommand.class, AclsCommand.class, InitSecurityCommand.class})
+        description = {"Operates lr-pipeline: reads runs, changes their schedules, follows them live, sets up a cluster (topics, ACLs,"
+                + " a secured broker's files).",
+                "Speaks Kafka (--bootstrap-servers, --kafka-config), or the scheduler's REST API with --url."},
+        subcommands = {RunsCommand.class, ShowCommand.class, ChangeCommands.SetSchedule.class, ChangeCommands.OverrideRate.class,
+            ChangeCommands.Pause.class, ChangeCommands.Resume.class, ChangeCommands.Undo.class, ChangeCommands.Preview.class,
+            WatchCommand.class, TopicsCommand.class, AclsCommand.class, InitSecurityCommand.class})
 public final class LrCtl {
     /** Exit status of a usage error, an unreachable or refusing cluster, or a file that cannot be written. */
     static final int FAILED = 2;
