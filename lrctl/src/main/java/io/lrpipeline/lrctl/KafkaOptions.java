@@ -31,8 +31,7 @@ final class KafkaOptions {
      */
     Admin connectedAdmin() {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        KafkaSettings settings = KafkaSettings.load(bootstrapServers, kafkaConfig, System.getenv());
-        Admin admin = settings.admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+        Admin admin = settings().admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)));
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -51,6 +50,11 @@ final class KafkaOptions {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reaching Kafka", e);
         }
+    }
+
+    /** The settings these options and the environment make, as every program of the project reads them. */
+    KafkaSettings settings() {
+        return KafkaSettings.load(bootstrapServers, kafkaConfig, System.getenv());
     }
 
     private IllegalStateException noAnswer() {

@@ -1,6 +1,5 @@
 package io.lrpipeline.lrctl;
 
-import io.lrpipeline.kafka.KafkaSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +40,7 @@ final class PlaneOptions {
             }
             return new RestControlPlane(base, user, password, timeout);
         }
-        return new KafkaControlPlane(KafkaSettings.load(kafka.bootstrapServers, kafka.kafkaConfig, System.getenv()), timeout);
+        return new KafkaControlPlane(kafka.settings(), timeout);
     }
 
     private static String firstLine(Path file) {

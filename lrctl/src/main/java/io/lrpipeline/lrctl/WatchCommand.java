@@ -48,6 +48,7 @@ final class WatchCommand implements Callable<Integer> {
     private final Set<String> finishedShown = new HashSet<>();
     private final Set<Integer> observedShown = new HashSet<>();
     private final Map<String, MemberStatus> statusShown = new HashMap<>();
+    private boolean waitingShown;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -56,9 +57,9 @@ final class WatchCommand implements Callable<Integer> {
             while (true) {
                 RunReport report = control.run(runId).orElse(null);
                 if (report == null) {
-                    if (issuedShown.isEmpty()) {
+                    if (!waitingShown) {
                         out.println("waiting for run " + runId + " to start ...");
-                        issuedShown.add(-1);
+                        waitingShown = true;
                     }
                 } else {
                     printNew(report, out);
